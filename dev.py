@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Set up everything statusgen needs on a fresh machine, then serve the example or run the tests.
+
+    python3 dev.py serve [statusgen serve options]   build the example site, serve it on :8000
+    python3 dev.py test [pytest options]             ruff, mypy --strict, then the whole test suite
+
+Only Python 3.11+ is required. The Nu HTML checker tests also need Java and npm; without them
+those tests are skipped and say so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+TOOLS = ROOT / ".tools"
+# The example is a snapshot taken during an outage; pinning its clock keeps the demo honest
+# about what it shows instead of calling every promised update weeks overdue.
+EXAMPLE_NOW = "2026-11-20T14:50:00Z"
+
+
+def run(*command: str | Path) -> None:
+    result = subprocess.run([str(c) for c in command], cwd=ROOT)
+    if result.returncode:
+        raise SystemExit(result.returncode)
+
+
+def ensure_venv(extras: str) -> None:
+    if sys.version_info < (3, 11):
+        raise SystemExit("statusgen needs Python 3.11 or newer")
+    if not (BIN / "python").exists():
+        print("Creating .venv ...", flush=True)
+        venv.create(VENV, with_pip=True)
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    stamp = VENV / ".statusgen-installed"
+    if not stamp.exists() or wanted not in stamp.read_text().split():
+        print(f"Installing statusgen{extras} into .venv ...", flush=True)
+        run(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+        run(BIN / "python", "-m", "pip", "install", "--quiet", "-e", f".{extras}")
+        stamp.write_text(f"{stamp.read_text() if stamp.exists() else ''} {wanted}")
+
+
+def ensure_html_checker() -> None:
+    jar = TOOLS / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+    if jar.exists():
+        return
+    npm = shutil.which("npm")
+    if npm is None or shutil.which("java") is None:
+        print("Note: Java or npm is missing, so the Nu HTML checker tests will be skipped.")
+        return
+    print("Installing the Nu HTML checker into .tools ...", flush=True)
+    run(npm, "install", "--no-fund", "--no-audit", "--silent", "--prefix", TOOLS, "vnu-jar")
+
+
+def serve(arguments: list[str]) -> None:
+    ensure_venv("")
+    os.execv(BIN / "statusgen", [str(BIN / "statusgen"), "serve", "--config",
+                                 str(ROOT / "statusgen.toml"), "--now", EXAMPLE_NOW, *arguments])
+
+
+def test(arguments: list[str]) -> None:
+    ensure_venv("[test]")
+    ensure_html_checker()
+    run(BIN / "ruff", "check", "statusgen", "tests", "bench", "dev.py")
+    run(BIN / "mypy", "--strict", "statusgen")
+    run(BIN / "python", "-m", "pytest", *arguments)
+
+
+def main() -> None:
+    commands = {"serve": serve, "test": test}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        raise SystemExit(__doc__)
+    commands[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""`update`: add one timestamped update to an incident file, changing nothing else it says."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from statusgen.body import FENCE, HEADING, section_key
+from statusgen.config import Config
+from statusgen.load import incident_files
+from statusgen.model import SectionKey, UpdateStatus
+from statusgen.scaffold import heading_time, stamp
+
+_NEXT_UPDATE = re.compile(r"^next_update\s*:.*?(\r?\n|\r|$)")
+
+
+@dataclass(frozen=True)
+class Amendment:
+    text: str  # the whole new file, as it would be written
+    path: Path
+
+
+def find_incident(config: Config, slug: str) -> Path | None:
+    if not config.incidents_dir.is_dir():
+        return None
+    return next((p for p in incident_files(config.incidents_dir) if p.stem == slug), None)
+
+
+def _newline(text: str) -> str:
+    return "\r\n" if "\r\n" in text else ("\r" if "\r" in text else "\n")
+
+
+def _fence_end(lines: list[str]) -> int:
+    """Index of the closing `---` of the front matter (the file was already validated)."""
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            return index
+    raise ValueError("front matter is not closed")
+
+
+def _updates_heading(lines: list[str], start: int) -> int | None:
+    fence = False
+    for index in range(start, len(lines)):
+        line = lines[index].rstrip("\r\n")
+        if FENCE.match(line):
+            fence = not fence
+        heading = None if fence else HEADING.match(line)
+        if heading and len(heading.group(1)) == 2 and section_key(heading.group(2)) is \
+                SectionKey.UPDATES:
+            return index
+    return None
+
+
+def amend(path: Path, status: UpdateStatus, message: str, now: datetime,
+          next_update: datetime | None) -> Amendment:
+    """The file with a new update inserted newest-first under `## Updates`."""
+    raw = path.read_bytes().decode("utf-8")
+    newline = _newline(raw)
+    lines = raw.splitlines(keepends=True)
+    if lines and not lines[-1].endswith(("\n", "\r")):
+        lines[-1] += newline
+    close = _fence_end([line.lstrip("\ufeff") for line in lines])
+    body = message.strip().replace("\r\n", "\n").replace("\n", newline)
+    entry = [newline, f"### {heading_time(now)} — {status.label}{newline}", f"{body}{newline}"]
+    heading = _updates_heading(lines, close + 1)
+    if heading is None:
+        lines += [newline, f"## Updates{newline}", *entry]
+    else:
+        after = heading + 1
+        lines[after:after] = entry if _blank(lines, after) else [*entry, newline]
+    if next_update is not None:
+        _set_next_update(lines, close, stamp(next_update), newline)
+    return Amendment("".join(lines), path)
+
+
+def _blank(lines: list[str], index: int) -> bool:
+    return index < len(lines) and not lines[index].strip()
+
+
+def _set_next_update(lines: list[str], close: int, value: str, newline: str) -> None:
+    for index in range(1, close):
+        if _NEXT_UPDATE.match(lines[index]):
+            lines[index] = f"next_update: {value}{newline}"
+            return
+    lines.insert(close, f"next_update: {value}{newline}")
+
+
+def save(amendment: Amendment) -> None:
+    """Replace the file in one step, so an editor or a build never reads half of it."""
+    path = amendment.path
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(amendment.text)
+        os.chmod(temporary, path.stat().st_mode & 0o777)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

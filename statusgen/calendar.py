@@ -1,0 +1,44 @@
+"""`maintenance.ics`: every maintenance window, for calendars that subscribe to it."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from icalendar import Calendar, Event
+
+from statusgen.load import Site
+from statusgen.model import Incident
+
+
+def render_calendar(site: Site) -> dict[str, bytes]:
+    config = site.config
+    host = urlsplit(config.base_url).hostname or "statusgen"
+    calendar = Calendar()
+    calendar.add("prodid", "-//statusgen//maintenance//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", f"{config.title}: maintenance")
+    for incident in sorted(site.incidents, key=lambda i: (i.started, i.slug)):
+        if not incident.is_maintenance:
+            continue
+        url = f"{config.base_url}incidents/{incident.slug}/"
+        event = Event()
+        event.add("uid", f"{incident.slug}@{host}")
+        # DTSTAMP must be present; the newest update keeps it stable between builds.
+        event.add("dtstamp", incident.updates[0].time if incident.updates else incident.started)
+        event.add("dtstart", incident.scheduled_start)
+        event.add("dtend", incident.scheduled_end)
+        event.add("summary", f"Maintenance: {incident.title}")
+        event.add("description", _description(incident, site) + f"\n\n{url}")
+        event.add("url", url)
+        event.add("status", "CONFIRMED")
+        calendar.add_component(event)
+    return {"maintenance.ics": calendar.to_ical()}
+
+
+def _description(incident: Incident, site: Site) -> str:
+    """Which components are affected, and the announcement in the author's words."""
+    names = [site.config.name_of(c) for c, _ in incident.components]
+    text = f"Affects: {', '.join(names)}."
+    if incident.updates:
+        text += "\n\n" + incident.updates[-1].text
+    return text

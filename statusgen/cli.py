@@ -1,0 +1,174 @@
+"""The `statusgen` command: thin layers over loading, building and the file helpers."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import UTC
+from pathlib import Path
+
+from statusgen import __version__
+from statusgen.build import BuildResult, UsageError, build
+from statusgen.config import CONFIG_NAME, Config, find_config, load_config
+from statusgen.problems import Problems
+
+OK, PROBLEMS, USAGE = 0, 1, 2
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def report(problems: Problems) -> None:
+    """Every problem, one per line, paths relative to where the command was run."""
+    for problem in problems.sorted():
+        _say(problem.format(Path.cwd()))
+
+
+def config_path(args: argparse.Namespace) -> Path:
+    if args.config:
+        path = Path(args.config)
+        if path.is_dir():
+            path = path / CONFIG_NAME
+        if not path.is_file():
+            raise UsageError(f"--config: `{args.config}` does not exist")
+        return path.resolve()
+    found = find_config(Path.cwd())
+    if found is None:
+        raise UsageError(f"no {CONFIG_NAME} in this folder or any folder above it; "
+                         "run `statusgen init` to start a site, or pass --config PATH")
+    return found.resolve()
+
+
+def load_config_or_fail(args: argparse.Namespace) -> Config:
+    problems = Problems()
+    config = load_config(config_path(args), problems)
+    report(problems)
+    if config is None:
+        raise SystemExit(PROBLEMS)
+    return config
+
+
+def _summary(result: BuildResult, strict: bool, verb: str) -> int:
+    report(result.problems)
+    errors, warnings = len(result.problems.errors), len(result.problems.warnings)
+    counts = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    if result.problems.fails(strict):
+        why = "" if errors else " (warnings count as errors with --strict)"
+        _say(f"{counts}{why}: nothing was published; the last good site stays as it was.")
+        return PROBLEMS
+    if verb == "check":
+        print(f"Checked: {counts}.")
+    elif result.written:
+        print(f"Published {len(result.files)} files to {result.output} ({counts}).")
+    else:
+        print(f"Nothing changed: {result.output} is up to date ({counts}).")
+    return OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    result = build(config_path(args), now=args.now, strict=args.strict, write=False)
+    return _summary(result, args.strict, "check")
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    out = Path(args.out) if args.out else None
+    result = build(config_path(args), now=args.now, out=out, strict=args.strict)
+    return _summary(result, args.strict, "build")
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from statusgen.scaffold import init_site
+    from statusgen.times import resolve_now
+
+    folder = Path(args.dir)
+    try:
+        written = init_site(folder, resolve_now(args.now, UTC))
+    except FileExistsError as exc:
+        _say(f"statusgen: {exc}")
+        return PROBLEMS
+    for path in written:
+        print(f"created {path}")
+    print(f"Next: cd {folder} && statusgen serve")
+    return OK
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from statusgen.commands import new_incident
+
+    return new_incident(args, load_config_or_fail(args))
+
+
+def cmd_update(args: argparse.Namespace) -> int:
+    from statusgen.commands import update_incident
+
+    return update_incident(args, load_config_or_fail(args))
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from statusgen.serve import serve
+
+    return serve(config_path(args), args.port, args.now, Path(args.out) if args.out else None)
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(
+        prog="statusgen",
+        description="Turn Markdown incident files into a static status site, feeds and API.",
+    )
+    root.add_argument("--version", action="version", version=f"statusgen {__version__}")
+    commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", metavar="PATH",
+                        help=f"the site's {CONFIG_NAME} (default: the nearest one above here)")
+    clock = argparse.ArgumentParser(add_help=False)
+    clock.add_argument("--now", metavar="TIME",
+                       help="build as if it were this time (default: SOURCE_DATE_EPOCH, "
+                            "then the clock)")
+
+    init = commands.add_parser("init", parents=[clock], help="start a new status site")
+    init.add_argument("dir", nargs="?", default=".", help="folder to create it in")
+    init.set_defaults(run=cmd_init)
+
+    check = commands.add_parser("check", parents=[common, clock],
+                                help="validate everything, write nothing")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.set_defaults(run=cmd_check)
+
+    build_ = commands.add_parser("build", parents=[common, clock], help="build the site")
+    build_.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build_.add_argument("--out", metavar="DIR", help="output folder (default: site/)")
+    build_.set_defaults(run=cmd_build)
+
+    serve = commands.add_parser("serve", parents=[common, clock],
+                                help="build, then serve the site on 127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--out", metavar="DIR", help="output folder (default: site/)")
+    serve.set_defaults(run=cmd_serve)
+
+    from statusgen.commands import add_new, add_update
+
+    add_new(commands, [common, clock], cmd_new)
+    add_update(commands, [common, clock], cmd_update)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    run: Callable[[argparse.Namespace], int] = args.run
+    try:
+        return run(args)
+    except UsageError as exc:
+        _say(f"statusgen: {exc}")
+        return USAGE
+    except KeyboardInterrupt:
+        _say("Stopped.")
+        return OK
+    except Exception as exc:  # the person at 3 a.m. needs a sentence, not a traceback
+        if os.environ.get("STATUSGEN_DEBUG"):
+            raise
+        _say(f"statusgen: unexpected {type(exc).__name__}: {exc}. Nothing was published. "
+             "Set STATUSGEN_DEBUG=1 to see the details, and please report it.")
+        return PROBLEMS

@@ -1,0 +1,238 @@
+"""`statusgen.toml` into a frozen Config, every problem reported with its key and line."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from statusgen.model import Component
+from statusgen.problems import Problems, suggest
+
+CONFIG_NAME = "statusgen.toml"
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_SITE_KEYS = ("title", "base_url", "timezone", "description", "contact", "feed_entries")
+_PATH_KEYS = ("incidents", "templates", "output")
+_COMPONENT_KEYS = ("id", "name", "group", "description")
+_TABLES = ("site", "paths", "components")
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    title: str
+    base_url: str
+    timezone: str
+    description: str
+    contact: str
+    feed_entries: int
+    components: tuple[Component, ...]
+    incidents_dir: Path
+    templates_dir: Path
+    output_dir: Path
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def component(self, component_id: str) -> Component | None:
+        return next((c for c in self.components if c.id == component_id), None)
+
+    def name_of(self, component_id: str) -> str:
+        component = self.component(component_id)
+        return component.name if component else component_id
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest `statusgen.toml` in `start` or a parent folder."""
+    for folder in (start, *start.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+class _Lines:
+    """Where each key was written, since tomllib forgets it."""
+
+    def __init__(self, text: str) -> None:
+        self.lines: dict[tuple[str, int, str], int] = {}
+        table, index = "", 0
+        counts: dict[str, int] = {}
+        for number, raw in enumerate(text.split("\n"), start=1):
+            line = raw.strip()
+            header = re.match(r"^\[\[?\s*([A-Za-z0-9_.-]+)\s*\]\]?", line)
+            if header:
+                table = header.group(1)
+                counts[table] = counts.get(table, -1) + 1
+                index = counts[table]
+                self.lines.setdefault((table, index, ""), number)
+                continue
+            key = re.match(r"^\"?([A-Za-z0-9_-]+)\"?\s*=", line)
+            if key:
+                self.lines.setdefault((table, index, key.group(1)), number)
+
+    def of(self, table: str, key: str = "", index: int = 0) -> int:
+        return self.lines.get((table, index, key)) or self.lines.get((table, index, ""), 1)
+
+
+def load_config(path: Path, problems: Problems) -> Config | None:
+    """Read and validate the configuration; None when it has errors."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.error(path, 1, f"cannot read the configuration: {exc}")
+        return None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        where = re.search(r"line (\d+)", str(exc))
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        problems.error(path, int(where.group(1)) if where else 1, f"not valid TOML: {message}")
+        return None
+    before = len(problems.errors)
+    config = _read(path, data, _Lines(text), problems)
+    return config if len(problems.errors) == before else None
+
+
+def _read(path: Path, data: dict[str, Any], lines: _Lines, problems: Problems) -> Config:
+    for key in data:
+        if key not in _TABLES:
+            problems.warning(path, lines.of("", key),
+                             f"unknown table or key `{key}`{suggest(key, _TABLES)}")
+    site = _table(path, data, "site", lines, problems)
+    paths = _table(path, data, "paths", lines, problems)
+    _warn_unknown(path, site, _SITE_KEYS, "site", 0, lines, problems)
+    _warn_unknown(path, paths, _PATH_KEYS, "paths", 0, lines, problems)
+    text = _TextReader(path, site, "site", lines, problems)
+    title = text.get("title", required=True)
+    base_url = _base_url(path, text.get("base_url", required=True), lines, problems)
+    timezone = text.get("timezone") or "UTC"
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.error(path, lines.of("site", "timezone"),
+                       f"`timezone` = `{timezone}` is not an IANA time zone such as "
+                       f"`Europe/Berlin`{suggest(timezone, sorted(available_timezones()))}")
+        timezone = "UTC"
+    contact = text.get("contact")
+    if not contact:
+        problems.warning(path, lines.of("site"),
+                         "no `contact` in [site]: every page should say how to reach a person")
+    root = path.parent
+    folder = _TextReader(path, paths, "paths", lines, problems)
+    return Config(
+        path=path,
+        title=title,
+        base_url=base_url,
+        timezone=timezone,
+        description=text.get("description"),
+        contact=contact,
+        feed_entries=_feed_entries(path, site, lines, problems),
+        components=_components(path, data.get("components", []), lines, problems),
+        incidents_dir=root / (folder.get("incidents") or "incidents"),
+        templates_dir=root / (folder.get("templates") or "templates"),
+        output_dir=root / (folder.get("output") or "site"),
+    )
+
+
+def _table(path: Path, data: dict[str, Any], name: str, lines: _Lines,
+           problems: Problems) -> dict[str, Any]:
+    value = data.get(name, {})
+    if not isinstance(value, dict):
+        problems.error(path, lines.of(name), f"`{name}` must be a table: write `[{name}]`")
+        return {}
+    return value
+
+
+def _warn_unknown(path: Path, table: dict[str, Any], known: tuple[str, ...], name: str,
+                  index: int, lines: _Lines, problems: Problems) -> None:
+    for key in table:
+        if key not in known:
+            problems.warning(path, lines.of(name, key, index),
+                             f"unknown key `{key}` in [{name}]{suggest(key, known)}")
+
+
+class _TextReader:
+    """Reads string keys of one table, reporting a wrong type or a missing required key."""
+
+    def __init__(self, path: Path, table: dict[str, Any], name: str, lines: _Lines,
+                 problems: Problems, index: int = 0) -> None:
+        self.path, self.table, self.name = path, table, name
+        self.lines, self.problems, self.index = lines, problems, index
+
+    def get(self, key: str, required: bool = False) -> str:
+        value = self.table.get(key)
+        line = self.lines.of(self.name, key, self.index)
+        if value is None:
+            if required:
+                self.problems.error(self.path, line, f"[{self.name}] needs `{key}`")
+            return ""
+        if not isinstance(value, str):
+            self.problems.error(self.path, line, f"`{key}` must be text in quotes")
+            return ""
+        return value.strip()
+
+
+def _base_url(path: Path, url: str, lines: _Lines, problems: Problems) -> str:
+    if url and not re.match(r"^https?://[^/\s]+", url):
+        problems.error(path, lines.of("site", "base_url"),
+                       f"`base_url` = `{url}` must be an absolute http(s) URL, "
+                       "e.g. `https://status.example.com/`")
+    return url if url.endswith("/") else url + "/"
+
+
+def _feed_entries(path: Path, site: dict[str, Any], lines: _Lines, problems: Problems) -> int:
+    value = site.get("feed_entries", 50)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        problems.error(path, lines.of("site", "feed_entries"),
+                       "`feed_entries` must be a whole number of at least 1")
+        return 50
+    return value
+
+
+def _components(path: Path, raw: Any, lines: _Lines, problems: Problems) -> tuple[Component, ...]:
+    if not isinstance(raw, list):
+        problems.error(path, lines.of("components"),
+                       "components must be a list of tables: write `[[components]]`")
+        return ()
+    result: list[Component] = []
+    seen: dict[str, int] = {}
+    for index, table in enumerate(raw):
+        line = lines.of("components", "", index)
+        if not isinstance(table, dict):
+            problems.error(path, line, "each component must be a `[[components]]` table")
+            continue
+        _warn_unknown(path, table, _COMPONENT_KEYS, "components", index, lines, problems)
+        text = _TextReader(path, table, "components", lines, problems, index)
+        component_id = text.get("id", required=True)
+        id_line = lines.of("components", "id", index)
+        if component_id and not SLUG.match(component_id):
+            problems.error(path, id_line, f"component id `{component_id}` may only use "
+                           "lower-case letters, digits and `-` (it becomes a URL)")
+            continue
+        if component_id in seen:
+            problems.error(path, id_line, f"component id `{component_id}` is used twice "
+                           f"(first on line {seen[component_id]})")
+            continue
+        if not component_id:
+            continue
+        seen[component_id] = id_line
+        result.append(Component(
+            id=component_id,
+            name=text.get("name") or component_id,
+            description=text.get("description"),
+            group=text.get("group") or None,
+            position=index,
+        ))
+    if not result and not problems.errors:
+        problems.error(path, lines.of("components"),
+                       "no components: add at least one `[[components]]` with an `id` and `name`")
+    return tuple(result)

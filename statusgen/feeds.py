@@ -1,0 +1,91 @@
+"""RSS 2.0 and Atom: one entry per update, so a subscriber's reader shows each new one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from feedgen.feed import FeedGenerator
+
+from statusgen.load import Site
+from statusgen.model import Incident, Update
+from statusgen.status import kind_label
+
+
+@dataclass(frozen=True)
+class Entry:
+    incident: Incident
+    update: Update
+
+
+def entries(site: Site, component_id: str | None = None) -> list[Entry]:
+    """The newest updates first, for every incident or for those touching one component."""
+    found = [
+        Entry(incident, update)
+        for incident in site.incidents
+        if component_id is None or any(c == component_id for c, _ in incident.components)
+        for update in incident.updates
+    ]
+    found.sort(key=lambda e: (e.update.time, e.incident.slug), reverse=True)
+    return found[: site.config.feed_entries]
+
+
+def _content(site: Site, entry: Entry) -> str:
+    names = ", ".join(
+        f"{site.config.name_of(c)}: {s.label.lower()}" for c, s in entry.incident.components
+    )
+    return (f"<p><strong>{entry.update.status.label}</strong> · {kind_label(entry.incident)}"
+            f" · {_escape(names)}</p>\n{entry.update.html}")
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _generator(site: Site, feed_url: str, page_url: str, title: str, found: list[Entry],
+               atom: bool) -> FeedGenerator:
+    config = site.config
+    feed = FeedGenerator()
+    feed.id(page_url)
+    feed.title(title)
+    feed.description(config.description or f"Every update from {config.title}")
+    feed.author(name=config.title)
+    feed.language("en")
+    feed.generator("statusgen")
+    # feedgen's RSS channel link is the last one added: the self link goes first.
+    feed.link(href=feed_url, rel="self")
+    feed.link(href=page_url, rel="alternate")
+    newest: datetime = found[0].update.time if found else site.now
+    feed.updated(newest)
+    feed.lastBuildDate(newest)
+    for entry in found:
+        link = f"{config.base_url}incidents/{entry.incident.slug}/#{entry.update.anchor}"
+        item = feed.add_entry(order="append")
+        item.id(link)
+        item.guid(link, permalink=True)
+        item.title(f"{entry.incident.title}: {entry.update.status.label}")
+        item.link(href=link)
+        item.published(entry.update.time)
+        item.updated(entry.update.time)
+        if atom:
+            item.content(_content(site, entry), type="html")
+        else:
+            item.description(_content(site, entry))
+    return feed
+
+
+def render_feeds(site: Site) -> dict[str, bytes]:
+    """`feed.xml` and `atom.xml` for the site, and the same two for every component."""
+    base = site.config.base_url
+    output: dict[str, bytes] = {}
+    scopes: list[tuple[str, str, str | None]] = [("", site.config.title, None)]
+    scopes += [(f"components/{c.id}/", f"{site.config.title}: {c.name}", c.id)
+               for c in site.config.components]
+    for prefix, title, component_id in scopes:
+        found = entries(site, component_id)
+        page = base + prefix
+        rss = _generator(site, f"{page}feed.xml", page, title, found, atom=False)
+        atom = _generator(site, f"{page}atom.xml", page, title, found, atom=True)
+        output[f"{prefix}feed.xml"] = rss.rss_str(pretty=True)
+        output[f"{prefix}atom.xml"] = atom.atom_str(pretty=True)
+    return output

@@ -1,0 +1,84 @@
+"""Everything a build reads: the configuration and every incident file, validated together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from statusgen.config import SLUG, Config, load_config
+from statusgen.incident import parse_incident
+from statusgen.markup import MarkdownRenderer
+from statusgen.model import Incident
+from statusgen.problems import Problems
+
+
+@dataclass(frozen=True)
+class Site:
+    """The whole validated model of a status site at one moment."""
+
+    config: Config
+    incidents: tuple[Incident, ...]  # newest first
+    now: datetime
+
+
+def incident_files(folder: Path) -> list[Path]:
+    """Markdown files under `folder`, skipping hidden files and editor leftovers."""
+    found = []
+    for path in folder.rglob("*.md"):
+        relative = path.relative_to(folder)
+        if any(part.startswith((".", "#")) for part in relative.parts):
+            continue
+        if path.is_file():
+            found.append(path)
+    return sorted(found)
+
+
+def load_incidents(config: Config, problems: Problems) -> tuple[Incident, ...]:
+    """Read every incident file; problems for all of them are collected in one pass."""
+    folder = config.incidents_dir
+    if not folder.is_dir():
+        problems.error(config.path, 1, f"the incidents folder `{folder}` does not exist; "
+                       "create it, or set `incidents` under [paths]")
+        return ()
+    renderer = MarkdownRenderer()
+    incidents: list[Incident] = []
+    slugs: dict[str, Path] = {}
+    for path in incident_files(folder):
+        slug = path.stem
+        if not SLUG.match(slug):
+            problems.error(path, 1, f"the file name gives the slug `{slug}`, but slugs may only "
+                           "use lower-case letters, digits and `-`: rename the file, "
+                           "e.g. `2026-11-20-card-payments.md`")
+            continue
+        if slug in slugs:
+            problems.error(path, 1, f"the slug `{slug}` is already used by "
+                           f"{slugs[slug].relative_to(folder)}: every file needs its own name")
+            continue
+        slugs[slug] = path
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            problems.error(path, 1, f"cannot read the file: {exc.strerror}")
+            continue
+        try:
+            incident, found = parse_incident(path, data, config, renderer)
+        except Exception as exc:  # a bug meeting an odd file must still name the file
+            problems.error(path, 1, f"statusgen could not read this file ({type(exc).__name__}: "
+                           f"{exc}); please report it with the file attached")
+            continue
+        problems.extend(found)
+        if incident is not None:
+            incidents.append(incident)
+    return tuple(sorted(incidents, key=lambda i: (i.started, i.slug), reverse=True))
+
+
+def load_site(config_path: Path, now: datetime | None, problems: Problems) -> Site | None:
+    """Configuration and incidents into a Site; None when anything has an error."""
+    config = load_config(config_path, problems)
+    if config is None:
+        return None
+    incidents = load_incidents(config, problems)
+    if problems.errors or now is None:
+        return None
+    return Site(config, incidents, now)

@@ -1,0 +1,193 @@
+"""The validated content of a status site: frozen, clock-free values with derived properties."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from pathlib import Path
+
+
+class Kind(StrEnum):
+    INCIDENT = "incident"
+    MAINTENANCE = "maintenance"
+
+
+class Impact(StrEnum):
+    NONE = "none"
+    MINOR = "minor"
+    MAJOR = "major"
+    CRITICAL = "critical"
+
+
+class ComponentStatus(StrEnum):
+    OPERATIONAL = "operational"
+    UNDER_MAINTENANCE = "under_maintenance"
+    DEGRADED_PERFORMANCE = "degraded_performance"
+    PARTIAL_OUTAGE = "partial_outage"
+    MAJOR_OUTAGE = "major_outage"
+
+    @property
+    def severity(self) -> int:
+        return list(ComponentStatus).index(self)
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+IMPACT_STATUS = {
+    Impact.NONE: ComponentStatus.OPERATIONAL,
+    Impact.MINOR: ComponentStatus.DEGRADED_PERFORMANCE,
+    Impact.MAJOR: ComponentStatus.PARTIAL_OUTAGE,
+    Impact.CRITICAL: ComponentStatus.MAJOR_OUTAGE,
+}
+
+
+class UpdateStatus(StrEnum):
+    INVESTIGATING = "investigating"
+    IDENTIFIED = "identified"
+    MONITORING = "monitoring"
+    RESOLVED = "resolved"
+    UPDATE = "update"
+    POSTMORTEM = "postmortem"
+    SCHEDULED = "scheduled"
+    IN_PROGRESS = "in_progress"
+    VERIFYING = "verifying"
+    COMPLETED = "completed"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+INCIDENT_STATUSES = (
+    UpdateStatus.INVESTIGATING, UpdateStatus.IDENTIFIED, UpdateStatus.MONITORING,
+    UpdateStatus.RESOLVED, UpdateStatus.UPDATE, UpdateStatus.POSTMORTEM,
+)
+MAINTENANCE_STATUSES = (
+    UpdateStatus.SCHEDULED, UpdateStatus.IN_PROGRESS, UpdateStatus.VERIFYING,
+    UpdateStatus.COMPLETED, UpdateStatus.UPDATE,
+)
+# Follow-ups say something new without moving the incident to another phase.
+FOLLOW_UPS = (UpdateStatus.UPDATE, UpdateStatus.POSTMORTEM)
+
+
+class SectionKey(StrEnum):
+    PROBLEM = "problem"
+    CAUSE = "cause"
+    RESTORE = "restore"
+    PREVENTION = "prevention"
+    UPDATES = "updates"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class Component:
+    id: str
+    name: str
+    description: str
+    group: str | None
+    position: int
+
+
+@dataclass(frozen=True)
+class Section:
+    key: SectionKey
+    title: str
+    html: str
+
+
+@dataclass(frozen=True)
+class Tasks:
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
+class Update:
+    time: datetime
+    status: UpdateStatus
+    html: str
+    text: str
+    line: int
+    derived: bool = False
+
+    @property
+    def anchor(self) -> str:
+        """A fragment id that stays the same across builds: the update's time in UTC."""
+        return "update-" + self.time.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+@dataclass(frozen=True)
+class Incident:
+    slug: str
+    path: Path
+    kind: Kind
+    title: str
+    impact: Impact
+    components: tuple[tuple[str, ComponentStatus], ...]
+    started: datetime
+    estimated_restore: datetime | None
+    next_update: datetime | None
+    resolved: datetime | None
+    scheduled_start: datetime | None
+    scheduled_end: datetime | None
+    sections: tuple[Section, ...]
+    updates: tuple[Update, ...]  # newest first
+    prevention: Tasks
+
+    @property
+    def is_maintenance(self) -> bool:
+        return self.kind is Kind.MAINTENANCE
+
+    @property
+    def is_resolved(self) -> bool:
+        """Resolved incident, or maintenance whose work is confirmed complete."""
+        return self.resolved is not None
+
+    @property
+    def phase(self) -> UpdateStatus:
+        """The newest status that moved the incident on; follow-ups do not change it."""
+        for update in self.updates:
+            if update.status not in FOLLOW_UPS:
+                return update.status
+        return UpdateStatus.SCHEDULED if self.is_maintenance else UpdateStatus.INVESTIGATING
+
+    @property
+    def latest(self) -> Update | None:
+        return self.updates[0] if self.updates else None
+
+    @property
+    def duration(self) -> timedelta | None:
+        if self.resolved is None:
+            return None
+        return self.resolved - self.started
+
+    @property
+    def promised_restore(self) -> datetime | None:
+        return self.scheduled_end if self.is_maintenance else self.estimated_restore
+
+    @property
+    def restore_margin(self) -> timedelta | None:
+        """How long before (positive) or after (negative) the promised time service came back."""
+        promised = self.promised_restore
+        if promised is None or self.resolved is None:
+            return None
+        return promised - self.resolved
+
+    @property
+    def pending_next_update(self) -> datetime | None:
+        """The promised next update, unless an update already came at or after it."""
+        if self.is_resolved or self.next_update is None:
+            return None
+        if self.latest is not None and self.latest.time >= self.next_update:
+            return None
+        return self.next_update
+
+    def section(self, key: SectionKey) -> Section | None:
+        return next((s for s in self.sections if s.key is key), None)
+
+    @property
+    def other_sections(self) -> tuple[Section, ...]:
+        return tuple(s for s in self.sections if s.key is SectionKey.OTHER)

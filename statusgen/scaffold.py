@@ -1,0 +1,163 @@
+"""`init` and `new`: files that a tired person only has to fill in."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime, timedelta, tzinfo
+from pathlib import Path
+
+from statusgen.config import CONFIG_NAME, Config
+from statusgen.load import incident_files
+from statusgen.model import Impact
+from statusgen.words import show_time
+
+_PROMPTS = {
+    "Problem": "What are customers experiencing? Say it the way they would.",
+    "Cause": "What causes it? \"We are still investigating\" is an honest first answer.",
+    "Restore time": "When will service be back? Promise conservatively and deliver early.",
+    "Prevention plan": "What will change so this does not happen again? One task a line:\n"
+                       "- [ ] the first action",
+}
+
+SITE_CONFIG = """\
+[site]
+title = "Example Status"
+base_url = "https://status.example.com/"
+timezone = "UTC"
+description = "Live status of Example's services"
+contact = "mailto:support@example.com"
+
+[[components]]
+id = "website"
+name = "Website"
+group = "Product"
+description = "The public website"
+
+[[components]]
+id = "api"
+name = "API"
+group = "Product"
+description = "The public API"
+"""
+
+
+def stamp(moment: datetime) -> str:
+    """How statusgen writes a time into a file: UTC, to the second, impossible to misread."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def heading_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def slugify(title: str) -> str:
+    words = re.findall(r"[a-z0-9]+", title.lower())
+    slug = ""
+    for word in words:
+        if len(slug) + len(word) + 1 > 50:
+            break
+        slug = f"{slug}-{word}" if slug else word
+    return slug or "incident"
+
+
+def free_slug(folder: Path, wanted: str) -> str:
+    taken = {p.stem for p in incident_files(folder)} if folder.is_dir() else set()
+    slug, number = wanted, 2
+    while slug in taken:
+        slug, number = f"{wanted}-{number}", number + 1
+    return slug
+
+
+def _sections(names: list[str]) -> str:
+    return "\n".join(f"## {n}\n<!-- {_PROMPTS[n]} -->\n" for n in names)
+
+
+def incident_text(title: str, components: list[str], impact: Impact, now: datetime,
+                  next_update: datetime, names: list[str], zone: tzinfo) -> str:
+    return (
+        "---\n"
+        f"title: {json.dumps(title, ensure_ascii=False)}\n"
+        f"impact: {impact.value}\n"
+        f"components: [{', '.join(components)}]\n"
+        f"started: {stamp(now)}\n"
+        "# estimated_restore: 2026-01-01T12:00:00Z   # the restore time you promise customers\n"
+        f"next_update: {stamp(next_update)}\n"
+        "---\n\n"
+        + _sections(list(_PROMPTS))
+        + "\n## Updates\n\n"
+        f"### {heading_time(now)} — Investigating\n"
+        f"We are investigating a problem affecting {' and '.join(names)}. "
+        f"We will post the next update by {show_time(next_update, zone)}.\n"
+    )
+
+
+def maintenance_text(title: str, components: list[str], now: datetime, start: datetime,
+                     end: datetime, names: list[str], zone: tzinfo) -> str:
+    return (
+        "---\n"
+        f"title: {json.dumps(title, ensure_ascii=False)}\n"
+        "kind: maintenance\n"
+        f"components: [{', '.join(components)}]\n"
+        f"scheduled_start: {stamp(start)}\n"
+        f"scheduled_end: {stamp(end)}\n"
+        "---\n\n"
+        "## What we are doing\n<!-- The work, and why customers benefit from it. -->\n\n"
+        "## What you will notice\n<!-- What stops working, for how long, and what to do. -->\n\n"
+        "## Updates\n\n"
+        f"### {heading_time(now)} — Scheduled\n"
+        f"We will carry out maintenance on {' and '.join(names)} from "
+        f"{show_time(start, zone)} to {show_time(end, zone)}.\n"
+    )
+
+
+def write_new(config: Config, slug: str, text: str) -> Path:
+    """Create the incident file; never replace one."""
+    path = config.incidents_dir / f"{slug}.md"
+    config.incidents_dir.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+    return path
+
+
+def example_incident(now: datetime) -> tuple[str, str]:
+    """The one example a new site starts with: resolved, complete, and kind to copy."""
+    started, resolved = now - timedelta(days=1, hours=2), now - timedelta(days=1)
+    slug = f"{started:%Y-%m-%d}-slow-website"
+    return slug, (
+        "---\n"
+        "title: Website slow to load\n"
+        "impact: minor\n"
+        "components: [website]\n"
+        f"started: {stamp(started)}\n"
+        f"estimated_restore: {stamp(started + timedelta(hours=3))}\n"
+        f"resolved: {stamp(resolved)}\n"
+        "---\n\n"
+        "## Problem\nPages on our website took up to 20 seconds to load.\n\n"
+        "## Cause\nA cache server ran out of memory and stopped serving pages.\n\n"
+        "## Restore time\nWe restarted the cache with more memory; pages were fast again "
+        "within two hours.\n\n"
+        "## Prevention plan\n- [x] Alert when cache memory passes 80%\n"
+        "- [ ] Run two cache servers so one can fail without slowing the site\n\n"
+        "## Updates\n\n"
+        f"### {heading_time(resolved)} — Resolved\nThe website is fast again for everyone.\n\n"
+        f"### {heading_time(started + timedelta(minutes=10))} — Investigating\n"
+        "We are looking into slow page loads on our website.\n"
+    )
+
+
+def init_site(folder: Path, now: datetime) -> list[Path]:
+    """Write a new site that builds at once; refuse to overwrite an existing one."""
+    config = folder / CONFIG_NAME
+    if config.exists():
+        raise FileExistsError(f"{config} already exists: this folder is already a status site")
+    (folder / "incidents").mkdir(parents=True, exist_ok=True)
+    slug, text = example_incident(now)
+    written = [config, folder / "incidents" / f"{slug}.md"]
+    config.write_text(SITE_CONFIG, encoding="utf-8")
+    written[1].write_text(text, encoding="utf-8")
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("/site\n/.site.statusgen/\n", encoding="utf-8")
+        written.append(ignore)
+    return written

@@ -1,0 +1,169 @@
+"""What the site says at `now`: derived from the model and the clock, with no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+from enum import StrEnum
+
+from statusgen.load import Site
+from statusgen.model import Component, ComponentStatus, Incident, Kind
+
+RECENT_DAYS = 7
+UPTIME_DAYS = 90
+# How much of a minute in each state counts as down; the rule is printed on component pages.
+DOWNTIME_WEIGHT = {
+    ComponentStatus.MAJOR_OUTAGE: 1.0,
+    ComponentStatus.PARTIAL_OUTAGE: 0.3,
+    ComponentStatus.DEGRADED_PERFORMANCE: 0.0,
+    ComponentStatus.UNDER_MAINTENANCE: 0.0,
+    ComponentStatus.OPERATIONAL: 0.0,
+}
+
+
+class Window(StrEnum):
+    """Where a maintenance stands against its announced window."""
+
+    UPCOMING = "upcoming"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    OVERRUN = "overrun"  # the window has ended but nobody has confirmed the work is complete
+
+
+def window(incident: Incident, now: datetime) -> Window:
+    if incident.resolved is not None and incident.resolved <= now:
+        return Window.COMPLETED
+    assert incident.scheduled_start is not None and incident.scheduled_end is not None
+    if now < incident.scheduled_start:
+        return Window.UPCOMING
+    return Window.IN_PROGRESS if now < incident.scheduled_end else Window.OVERRUN
+
+
+def is_active(incident: Incident, now: datetime) -> bool:
+    """Does it change any component's status at `now`?"""
+    if incident.is_maintenance:
+        return window(incident, now) is Window.IN_PROGRESS
+    return incident.resolved is None and incident.started <= now
+
+
+def is_overdue(incident: Incident, now: datetime) -> bool:
+    """A promised update time has passed with no update."""
+    promised = incident.pending_next_update
+    return promised is not None and promised < now and not incident.is_resolved
+
+
+def component_statuses(site: Site) -> dict[str, ComponentStatus]:
+    statuses = {c.id: ComponentStatus.OPERATIONAL for c in site.config.components}
+    for incident in active(site):
+        for component_id, status in incident.components:
+            if status.severity > statuses[component_id].severity:
+                statuses[component_id] = status
+    return statuses
+
+
+def worst(statuses: list[ComponentStatus]) -> ComponentStatus:
+    return max(statuses, key=lambda s: s.severity, default=ComponentStatus.OPERATIONAL)
+
+
+def active(site: Site) -> list[Incident]:
+    """Incidents and maintenance affecting customers now, most severe first."""
+    found = [i for i in site.incidents if is_active(i, site.now)]
+    return sorted(found, key=lambda i: (i.is_maintenance, -_severity(i), i.started))
+
+
+def unresolved(site: Site) -> list[Incident]:
+    return [i for i in site.incidents if not i.is_maintenance and not i.is_resolved]
+
+
+def upcoming(site: Site) -> list[Incident]:
+    found = [i for i in site.incidents
+             if i.is_maintenance and window(i, site.now) is Window.UPCOMING]
+    return sorted(found, key=lambda i: i.started)
+
+
+def _severity(incident: Incident) -> int:
+    return worst([s for _, s in incident.components]).severity
+
+
+@dataclass(frozen=True)
+class Overall:
+    status: ComponentStatus
+    headline: str
+    indicator: str  # Statuspage's none | minor | major | critical | maintenance
+
+
+def overall(site: Site) -> Overall:
+    statuses = component_statuses(site)
+    status = worst(list(statuses.values()))
+    if status is ComponentStatus.OPERATIONAL:
+        incidents = [i for i in active(site) if not i.is_maintenance]
+        if incidents:
+            return Overall(status, "All systems operational; we are looking into a report",
+                           "minor")
+        return Overall(status, "All systems operational", "none")
+    names = [c.name for c in site.config.components if statuses[c.id] is status]
+    headline = f"{status.label} affecting {_join(names)}"
+    if status is ComponentStatus.UNDER_MAINTENANCE:
+        headline = f"Scheduled maintenance in progress for {_join(names)}"
+    indicator = {
+        ComponentStatus.UNDER_MAINTENANCE: "maintenance",
+        ComponentStatus.DEGRADED_PERFORMANCE: "minor",
+        ComponentStatus.PARTIAL_OUTAGE: "major",
+        ComponentStatus.MAJOR_OUTAGE: "critical",
+    }[status]
+    return Overall(status, headline, indicator)
+
+
+def _join(names: list[str]) -> str:
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str | None
+    components: tuple[Component, ...]
+    status: ComponentStatus
+
+
+def groups(site: Site, statuses: dict[str, ComponentStatus]) -> list[Group]:
+    """Components by group, in the order the configuration first names each group."""
+    order: dict[str | None, list[Component]] = {}
+    for component in site.config.components:
+        order.setdefault(component.group, []).append(component)
+    return [
+        Group(name, tuple(members), worst([statuses[c.id] for c in members]))
+        for name, members in order.items()
+    ]
+
+
+def incidents_for(site: Site, component_id: str) -> list[Incident]:
+    return [i for i in site.incidents if any(c == component_id for c, _ in i.components)]
+
+
+def local_date(moment: datetime, zone: tzinfo) -> date:
+    return moment.astimezone(zone).date()
+
+
+def day_start(day: date, zone: tzinfo) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=zone)
+
+
+def recent_days(site: Site) -> list[tuple[date, list[Incident]]]:
+    """The last week, day by day, with what began that day (empty days included)."""
+    zone = site.config.zone
+    today = local_date(site.now, zone)
+    days = [today - timedelta(days=n) for n in range(RECENT_DAYS)]
+    by_day: dict[date, list[Incident]] = {d: [] for d in days}
+    for incident in site.incidents:
+        if incident.started > site.now:
+            continue
+        day = local_date(incident.started, zone)
+        if day in by_day:
+            by_day[day].append(incident)
+    return [(d, by_day[d]) for d in days]
+
+
+def kind_label(incident: Incident) -> str:
+    return "Maintenance" if incident.kind is Kind.MAINTENANCE else "Incident"

@@ -1,0 +1,80 @@
+"""Reading times as support staff write them, and the clock a build runs at."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import UTC, datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+_ZONE_WORDS = {"Z": "+00:00", "UTC": "+00:00", "GMT": "+00:00"}
+_WRITTEN = re.compile(
+    r"^(?P<date>\d{4}-\d{2}-\d{2})[T ]+(?P<clock>\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)"
+    r"\s*(?P<zone>Z|UTC|GMT|[+-]\d{2}:?\d{2}|[A-Za-z_]+/[A-Za-z_/+-]+)?$",
+    re.IGNORECASE,
+)
+_DURATION = re.compile(r"^(?:(?P<h>\d+)\s*h)?\s*(?:(?P<m>\d+)\s*m(?:in)?)?$", re.IGNORECASE)
+
+
+class TimeError(ValueError):
+    """A written time that cannot be read; the message says what to write instead."""
+
+
+def parse_time(text: str, zone: tzinfo) -> datetime:
+    """Read `2026-11-20T14:02:00Z`, `2026-11-20 14:02 UTC`, `... +01:00` or a bare local time."""
+    written = text.strip()
+    match = _WRITTEN.match(written)
+    if match is None:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", written):
+            raise TimeError(f"`{written}` has a date but no time; write e.g. `{written}T14:00:00Z`")
+        raise TimeError(f"`{written}` is not a time; write e.g. `2026-11-20T14:02:00Z`")
+    clock = match["clock"]
+    if len(clock.split(":")[0]) == 1:
+        clock = "0" + clock
+    zone_text = match["zone"]
+    try:
+        moment = datetime.fromisoformat(f"{match['date']}T{clock}")
+    except ValueError as exc:
+        raise TimeError(f"`{written}` is not a real date and time ({exc})") from None
+    if zone_text is None:
+        return moment.replace(tzinfo=zone)
+    if "/" in zone_text:
+        try:
+            return moment.replace(tzinfo=ZoneInfo(zone_text))
+        except (ZoneInfoNotFoundError, ValueError):
+            raise TimeError(f"`{zone_text}` is not a known time zone") from None
+    offset = _ZONE_WORDS.get(zone_text.upper(), zone_text)
+    if ":" not in offset:
+        offset = offset[:3] + ":" + offset[3:]
+    try:
+        return datetime.fromisoformat(moment.isoformat() + offset)
+    except ValueError as exc:
+        raise TimeError(f"`{written}` has an impossible offset ({exc})") from None
+
+
+def parse_duration(text: str) -> timedelta:
+    """Read `30m`, `1h`, `1h30m` or a bare number of minutes."""
+    written = text.strip()
+    if written.isdigit():
+        return timedelta(minutes=int(written))
+    match = _DURATION.match(written)
+    if not written or match is None or not (match["h"] or match["m"]):
+        raise TimeError(f"`{written}` is not a duration; write e.g. `30m`, `1h` or `1h30m`")
+    return timedelta(hours=int(match["h"] or 0), minutes=int(match["m"] or 0))
+
+
+def resolve_now(given: str | None, zone: tzinfo) -> datetime:
+    """The build's clock: `--now`, else SOURCE_DATE_EPOCH, else the real clock."""
+    if given:
+        return parse_time(given, zone)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        if not epoch.isdigit():
+            raise TimeError(f"SOURCE_DATE_EPOCH=`{epoch}` is not a whole number of seconds")
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def iso_utc(moment: datetime) -> str:
+    """A machine-readable UTC time, as in `<time datetime>`, feeds and the API."""
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")

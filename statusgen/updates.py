@@ -1,0 +1,100 @@
+"""The update timeline: `### time — status` headings, and agreement with `resolved:`."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, tzinfo
+from pathlib import Path
+
+from statusgen.body import Block
+from statusgen.markup import MarkdownRenderer
+from statusgen.model import (
+    FOLLOW_UPS,
+    INCIDENT_STATUSES,
+    MAINTENANCE_STATUSES,
+    Kind,
+    Update,
+    UpdateStatus,
+)
+from statusgen.problems import Problems, suggest
+from statusgen.times import TimeError, parse_time
+
+# Separators: em dash, en dash (editors turn hyphens into it), hyphen, bar and middle dot.
+_HEADING = re.compile(
+    r"^(?P<time>.+?)\s+[\u2014\u2013|\u00b7-]\s+(?P<status>[A-Za-z][A-Za-z _-]*?)\s*$"
+)
+EXAMPLE = "### 2026-11-20 14:10 UTC — Investigating"
+# The same minute is agreement: headings are written to the minute, front matter to the second.
+AGREEMENT = timedelta(seconds=60)
+_DERIVED_TEXT = {
+    UpdateStatus.RESOLVED: "This incident has been resolved.",
+    UpdateStatus.COMPLETED: "The scheduled maintenance has been completed.",
+}
+
+
+def read_updates(blocks: list[Block], kind: Kind, zone: tzinfo, renderer: MarkdownRenderer,
+                 path: Path, problems: Problems) -> list[Update]:
+    """Parse each `###` block into an Update; newest first."""
+    allowed = MAINTENANCE_STATUSES if kind is Kind.MAINTENANCE else INCIDENT_STATUSES
+    updates: list[Update] = []
+    seen: dict[datetime, int] = {}
+    for block in blocks:
+        update = _read_update(block, allowed, kind, zone, renderer, path, problems)
+        if update is None:
+            continue
+        if update.time in seen:
+            problems.error(path, block.line, "two updates have the same time (the other is on "
+                           f"line {seen[update.time]}): give each its own minute")
+            continue
+        seen[update.time] = block.line
+        updates.append(update)
+    return sorted(updates, key=lambda u: u.time, reverse=True)
+
+
+def _read_update(block: Block, allowed: tuple[UpdateStatus, ...], kind: Kind, zone: tzinfo,
+                 renderer: MarkdownRenderer, path: Path, problems: Problems) -> Update | None:
+    match = _HEADING.match(block.title)
+    if match is None:
+        problems.error(path, block.line, f"update heading `### {block.title}` needs a time, a "
+                       f"separator and a status, e.g. `{EXAMPLE}`")
+        return None
+    try:
+        time = parse_time(match["time"], zone)
+    except TimeError as exc:
+        problems.error(path, block.line, f"update heading: {exc}")
+        return None
+    word = re.sub(r"[\s-]+", "_", match["status"].strip().lower())
+    names = [s.value for s in allowed]
+    if word not in names:
+        hint = suggest(word, names)
+        if not hint and word in UpdateStatus.__members__.values():
+            hint = f" (`{word}` is not used for a {kind})"
+        problems.error(path, block.line, f"update status `{match['status']}` is not one of "
+                       f"{', '.join(names)}{hint}")
+        return None
+    return Update(time, UpdateStatus(word), renderer.to_html(block.text), block.text.strip(),
+                  block.line)
+
+
+def reconcile(updates: list[Update], declared: datetime | None, declared_line: int, kind: Kind,
+              path: Path, problems: Problems) -> tuple[list[Update], datetime | None]:
+    """Make `resolved:`/`completed:` and the final update agree; derive whichever is missing."""
+    final = UpdateStatus.COMPLETED if kind is Kind.MAINTENANCE else UpdateStatus.RESOLVED
+    key = "completed" if kind is Kind.MAINTENANCE else "resolved"
+    phase = next((u for u in updates if u.status not in FOLLOW_UPS), None)
+    closing = phase if phase is not None and phase.status is final else None
+    if declared is None:
+        return updates, closing.time if closing else None
+    if phase is not None and phase.time > declared + AGREEMENT and closing is None:
+        problems.error(path, declared_line, f"`{key}:` is set, but the newer update on line "
+                       f"{phase.line} says {phase.status.label}: remove `{key}:` or add a "
+                       f"{final.label} update")
+        return updates, None
+    if closing is not None:
+        if abs(closing.time - declared) > AGREEMENT:
+            problems.error(path, declared_line, f"`{key}:` and the {final.label} update on line "
+                           f"{closing.line} give different times: make them the same")
+        return updates, declared
+    text = _DERIVED_TEXT[final]
+    derived = Update(declared, final, f"<p>{text}</p>", text, declared_line, derived=True)
+    return sorted([*updates, derived], key=lambda u: u.time, reverse=True), declared

@@ -1,0 +1,81 @@
+"""Ninety days of history per component, computed at build time so no script is needed."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from statusgen.load import Site
+from statusgen.model import ComponentStatus, Incident
+from statusgen.status import DOWNTIME_WEIGHT, UPTIME_DAYS, day_start, local_date, worst
+
+
+@dataclass(frozen=True)
+class Day:
+    day: date
+    status: ComponentStatus  # the worst state seen that day
+    down_minutes: float  # weighted minutes counted as down
+    incidents: tuple[Incident, ...]
+
+
+@dataclass(frozen=True)
+class Uptime:
+    days: tuple[Day, ...]  # oldest first
+    percent: float
+
+    @property
+    def text(self) -> str:
+        """Two decimals, never rounded up to a perfect 100 that was not earned."""
+        hundredths = int(self.percent * 100)
+        return f"{hundredths // 100}.{hundredths % 100:02d}%"
+
+
+def _intervals(site: Site, component_id: str,
+               since: datetime) -> list[tuple[datetime, datetime, ComponentStatus, Incident]]:
+    found = []
+    for incident in site.incidents:
+        status = dict(incident.components).get(component_id)
+        if status is None:
+            continue
+        if incident.is_maintenance:
+            start, end = incident.scheduled_start, incident.scheduled_end
+            assert start is not None and end is not None
+            if incident.resolved is not None:
+                end = min(end, incident.resolved)
+        else:
+            start, end = incident.started, incident.resolved or site.now
+        end = min(end, site.now)
+        if end > since and start < end:
+            found.append((start, end, status, incident))
+    return found
+
+
+def _weighted_seconds(spans: list[tuple[datetime, datetime, float]]) -> float:
+    """Seconds of downtime where spans overlap: the heaviest state counts, once."""
+    edges = sorted({t for s, e, _ in spans for t in (s, e)})
+    total = 0.0
+    for left, right in itertools.pairwise(edges):
+        weight = max((w for s, e, w in spans if s <= left and e >= right), default=0.0)
+        total += weight * (right - left).total_seconds()
+    return total
+
+
+def uptime(site: Site, component_id: str) -> Uptime:
+    zone = site.config.zone
+    today = local_date(site.now, zone)
+    first = today - timedelta(days=UPTIME_DAYS - 1)
+    intervals = _intervals(site, component_id, day_start(first, zone))
+    days, down, counted = [], 0.0, 0.0
+    for offset in range(UPTIME_DAYS):
+        day = first + timedelta(days=offset)
+        lo, hi = day_start(day, zone), min(day_start(day + timedelta(days=1), zone), site.now)
+        touching = [(max(s, lo), min(e, hi), st, i) for s, e, st, i in intervals
+                    if s < hi and e > lo]
+        seconds = _weighted_seconds([(s, e, DOWNTIME_WEIGHT[st]) for s, e, st, _ in touching])
+        down += seconds
+        counted += max((hi - lo).total_seconds(), 0.0)
+        incidents = tuple(dict.fromkeys(i for *_, i in touching))
+        days.append(Day(day, worst([st for _, _, st, _ in touching]), seconds / 60, incidents))
+    percent = 100.0 * (1 - down / counted) if counted else 100.0
+    return Uptime(tuple(days), percent)

@@ -1,0 +1,152 @@
+"""Fixtures that build tiny status sites in a temporary folder and run the real command."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from statusgen.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+NOW = "2026-11-20T14:50:00Z"
+
+CONFIG = """\
+[site]
+title = "Test Status"
+base_url = "https://status.test/"
+timezone = "Europe/Berlin"
+description = "Status of the test services"
+contact = "mailto:help@status.test"
+
+[[components]]
+id = "checkout"
+name = "Checkout"
+group = "Shop"
+
+[[components]]
+id = "payments-api"
+name = "Payments API"
+group = "Shop"
+
+[[components]]
+id = "login"
+name = "Login"
+"""
+
+RESOLVED = """\
+---
+title: Card payments failing at checkout
+impact: major
+components: [checkout, payments-api]
+started: 2026-11-20T14:02:00Z
+estimated_restore: 2026-11-20T16:00:00Z
+resolved: 2026-11-20T15:31:00Z
+---
+
+## Problem
+Some customers could not pay by card.
+
+## Cause
+A configuration change lowered the connection limit.
+
+## Restore time
+Payments were fully restored at 15:31 UTC.
+
+## Prevention plan
+- [x] Alert at 80% of the limit
+- [x] Review the change process
+- [ ] Stage configuration changes
+
+## Updates
+
+### 2026-11-20 15:31 UTC — Resolved
+Card payments work again for everyone.
+
+### 2026-11-20 14:40 UTC — Identified
+We found the cause and are rolling back.
+
+### 2026-11-20 14:10 UTC — Investigating
+We are looking into failed card payments.
+"""
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+@dataclass
+class Project:
+    """A status site in a temporary folder, and the `statusgen` command run inside it."""
+
+    root: Path
+    capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch
+
+    def write(self, relative: str, text: str) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text) if text.startswith("\n") else text,
+                        encoding="utf-8")
+        return path
+
+    def run(self, *args: str) -> Run:
+        self.monkeypatch.chdir(self.root)
+        self.capsys.readouterr()
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse's usage errors
+            code = int(exc.code or 0)
+        captured = self.capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+
+    def build(self, *args: str) -> Run:
+        return self.run("build", "--now", NOW, *args)
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+    def page(self, relative: str) -> str:
+        return (self.site / relative).read_text(encoding="utf-8")
+
+    def snapshot(self) -> dict[str, str]:
+        """Every published file and a digest of its bytes."""
+        return {
+            p.relative_to(self.site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(self.site.rglob("*")) if p.is_file()
+        }
+
+
+@pytest.fixture
+def project(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+            monkeypatch: pytest.MonkeyPatch) -> Project:
+    """A small valid site: three components, one resolved incident."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    site = Project(tmp_path / "status", capsys, monkeypatch)
+    site.write("statusgen.toml", CONFIG)
+    site.write("incidents/2026-11-20-card-payments.md", RESOLVED)
+    return site
+
+
+@pytest.fixture
+def example(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+            monkeypatch: pytest.MonkeyPatch) -> Project:
+    """A copy of the repository's example site (statusgen.toml and incidents/)."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    root = tmp_path / "example"
+    root.mkdir()
+    shutil.copy(ROOT / "statusgen.toml", root / "statusgen.toml")
+    shutil.copytree(ROOT / "incidents", root / "incidents")
+    return Project(root, capsys, monkeypatch)
+
+
+Factory = Callable[..., Project]

@@ -1,0 +1,229 @@
+"""Bad input: every problem named by file and line, in one pass, and the last good site kept."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from conftest import RESOLVED, Project
+
+INCIDENT = "incidents/2026-11-20-broken.md"
+
+
+def _fails_with(project: Project, expected: str, *args: str) -> str:
+    """Build after a good build; expect exit 1, the message, and the published site unchanged."""
+    before = project.snapshot()
+    result = project.build(*args)
+    assert result.code == 1, result.err
+    assert expected in result.err, result.err
+    assert "nothing was published" in result.err
+    assert project.snapshot() == before
+    return result.err
+
+
+@pytest.fixture
+def built(project: Project) -> Project:
+    assert project.build().code == 0
+    return project
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("## Problem\nNo front matter.\n",
+         f"{INCIDENT}:1: error: no front matter: the file must start with a line `---`"),
+        ("---\ntitle: Unclosed\ncomponents: [login]\n\n## Problem\nx\n",
+         f"{INCIDENT}:1: error: front matter is not closed"),
+        ("---\ntitle: Bad date\nimpact: minor\ncomponents: [login]\nstarted: 2026-02-30T10:00:00Z\n"
+         "---\n", f"{INCIDENT}:5: error: `started`: `2026-02-30T10:00:00Z` is not a real date"),
+        ("---\ntitle: Day zero\nimpact: minor\ncomponents: [login]\nstarted: 2024-05-00T10:00\n---\n",
+         f"{INCIDENT}:5: error: `started`: `2024-05-00T10:00` is not a real date"),
+        ("---\ntitle: Date only\nimpact: minor\ncomponents: [login]\nstarted: 2026-11-20\n---\n",
+         f"{INCIDENT}:5: error: `started`: `2026-11-20` has a date but no time"),
+        ("---\ntitle: Typo\nimpact: minor\ncomponents:\n  - chekout\nstarted: 2026-11-20T10:00Z\n"
+         "---\n", f"{INCIDENT}:5: error: unknown component `chekout` (did you mean `checkout`?)"),
+        ("---\ntitle: Bad impact\nimpact: majr\ncomponents: [login]\nstarted: 2026-11-20T10:00Z\n"
+         "---\n", f"{INCIDENT}:3: error: `impact: majr` is not one of none, minor, major, critical"
+                  " (did you mean `major`?)"),
+        ("---\ntitle: No status\nimpact: minor\ncomponents: [login]\nstarted: 2026-11-20T10:00Z\n"
+         "---\n## Problem\nx\n\n## Updates\n\n### 2026-11-20 10:10 UTC\nWe are looking.\n",
+         f"{INCIDENT}:12: error: update heading `### 2026-11-20 10:10 UTC` needs a time, a "
+         "separator and a status"),
+        ("---\ntitle: Odd status\nimpact: minor\ncomponents: [login]\nstarted: 2026-11-20T10:00Z\n"
+         "---\n## Updates\n### 2026-11-20 10:10 UTC — Investigatign\nx\n",
+         f"{INCIDENT}:8: error: update status `Investigatign` is not one of"),
+        ("---\ntitle: Twice\ntitle: Again\nimpact: minor\ncomponents: [login]\n"
+         "started: 2026-11-20T10:00Z\n---\n", f"{INCIDENT}:3: error: `title` is given twice"),
+        ("---\ntitle: Bomb\na: &a [x, x, x]\nb: [*a, *a, *a]\n---\n",
+         f"{INCIDENT}:3: error: YAML anchors and aliases"),
+        ("---\ntitle: [unclosed\n---\n", f"{INCIDENT}:2: error: front matter is not valid YAML"),
+        ("---\ntitle: Disagree\nimpact: minor\ncomponents: [login]\nstarted: 2026-11-20T10:00Z\n"
+         "resolved: 2026-11-20T11:00Z\n---\n## Updates\n### 2026-11-20 11:30 UTC — Resolved\nok\n",
+         f"{INCIDENT}:6: error: `resolved:` and the Resolved update on line 9 give different times"),
+        ("---\ntitle: Reopened\nimpact: minor\ncomponents: [login]\nstarted: 2026-11-20T10:00Z\n"
+         "resolved: 2026-11-20T11:00Z\n---\n## Updates\n### 2026-11-20 11:30 UTC — Investigating\n"
+         "again\n", f"{INCIDENT}:6: error: `resolved:` is set, but the newer update on line 9 "
+                    "says Investigating"),
+        ("---\ntitle: Backwards\nimpact: minor\ncomponents: [login]\nstarted: 2026-11-20T10:00Z\n"
+         "resolved: 2026-11-20T09:00Z\n---\n", f"{INCIDENT}:6: error: it is resolved before it "
+                                              "started"),
+        ("---\ntitle: Window\nkind: maintenance\ncomponents: [login]\n"
+         "scheduled_start: 2026-11-24T03:00\nscheduled_end: 2026-11-24T02:00\n---\n",
+         f"{INCIDENT}:6: error: `scheduled_end` must be after `scheduled_start`"),
+        ("---\ntitle: Missing\n---\n", f"{INCIDENT}:1: error: front matter needs `components`"),
+        ("---\ntitle: Stray\nimpact: minor\ncomponents: [login]\nstarted: 2026-11-20T10:00Z\n---\n"
+         "## Updates\nForgot the heading.\n",
+         f"{INCIDENT}:8: error: text under `## Updates` before the first update"),
+    ],
+)
+def test_bad_incident_file_names_file_and_line_and_keeps_site(built: Project, text: str,
+                                                              expected: str) -> None:
+    built.write(INCIDENT, text)
+    _fails_with(built, expected)
+
+
+def test_alias_bomb_is_refused_quickly(built: Project) -> None:
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+    built.write(INCIDENT, "---\ntitle: lol\n" + "\n".join(lines) + "\n---\n")
+    start = time.monotonic()
+    _fails_with(built, "YAML anchors and aliases")
+    assert time.monotonic() - start < 5
+
+
+def test_deep_nesting_is_an_error_in_that_file(built: Project) -> None:
+    built.write(INCIDENT, "---\ntitle: " + "[" * 20000 + "\n---\n")
+    _fails_with(built, f"{INCIDENT}:1: error: front matter")
+
+
+def test_not_utf8_names_the_line(built: Project) -> None:
+    (built.root / INCIDENT).write_bytes(b"---\ntitle: ok\n\xff\xfe broken\n---\n")
+    _fails_with(built, f"{INCIDENT}:3: error: is not UTF-8 text")
+
+
+def test_invalid_file_name_is_an_error(built: Project) -> None:
+    built.write("incidents/Card Payments.md", RESOLVED)
+    _fails_with(built, "incidents/Card Payments.md:1: error: the file name gives the slug "
+                       "`Card Payments`")
+
+
+def test_duplicate_slug_in_subfolders_is_an_error(built: Project) -> None:
+    built.write("incidents/2026/11/2026-11-20-card-payments.md", RESOLVED)
+    _fails_with(built, "error: the slug `2026-11-20-card-payments` is already used by")
+
+
+def test_every_problem_is_reported_in_one_pass(built: Project) -> None:
+    built.write("incidents/a.md", "no front matter\n")
+    built.write("incidents/b.md", "---\ntitle: x\n")
+    built.write("statusgen.toml", (built.root / "statusgen.toml").read_text() + "\ncolour = 1\n")
+    err = _fails_with(built, "incidents/a.md:1: error")
+    assert "incidents/b.md:1: error" in err
+    assert "2 errors" in err
+
+
+def test_unknown_keys_warn_with_suggestion_and_fail_only_under_strict(built: Project) -> None:
+    built.write(INCIDENT, RESOLVED.replace("impact: major", "impact: major\nimpcat: major")
+                .replace("Card payments", "Other"))
+    result = built.build()
+    assert result.code == 0
+    assert f"{INCIDENT}:4: warning: unknown key `impcat` (did you mean `impact`?)" in result.err
+    _fails_with(built, "warnings count as errors with --strict", "--strict")
+    assert built.run("check", "--strict", "--now", "2026-11-20T14:50:00Z").code == 1
+    assert built.run("check", "--now", "2026-11-20T14:50:00Z").code == 0
+
+
+def test_configuration_errors_name_key_and_line(built: Project) -> None:
+    text = (built.root / "statusgen.toml").read_text()
+    built.write("statusgen.toml", text.replace('timezone = "Europe/Berlin"',
+                                               'timezone = "Europe/Berln"\ntitel = "x"'))
+    err = _fails_with(built, "statusgen.toml:4: error: `timezone` = `Europe/Berln` is not an IANA "
+                             "time zone such as `Europe/Berlin` (did you mean `Europe/Berlin`?)")
+    assert "statusgen.toml:5: warning: unknown key `titel` in [site] (did you mean `title`?)" in err
+
+
+def test_toml_syntax_error_names_the_line(built: Project) -> None:
+    built.write("statusgen.toml", '[site]\ntitle = "x"\nbase_url = \n')
+    _fails_with(built, "statusgen.toml:3: error: not valid TOML")
+
+
+def test_unknown_component_in_configuration_is_caught(built: Project) -> None:
+    text = (built.root / "statusgen.toml").read_text()
+    built.write("statusgen.toml", text.replace('id = "login"', 'id = "Log In"'))
+    _fails_with(built, "error: component id `Log In` may only use lower-case letters")
+
+
+def test_template_error_names_the_template_and_line(built: Project) -> None:
+    built.write("templates/index.html", '{% extends "base.html" %}\n{% block main %}\n'
+                                        "<p>{{ overal.headline }}</p>\n{% endblock %}\n")
+    _fails_with(built, "templates/index.html:3: error: template error: UndefinedError")
+
+
+def test_template_syntax_error_names_the_template_and_line(built: Project) -> None:
+    built.write("templates/history.html", "{% extends 'base.html' %}\n{% block main %}\n"
+                                          "{% for x in months %}\n{% endblock %}\n")
+    _fails_with(built, "templates/history.html:4: error: template error:")
+
+
+def test_unexpected_crash_names_the_file_without_traceback(built: Project,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import statusgen.load
+
+    def explode(*args: object) -> None:
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(statusgen.load, "parse_incident", explode)
+    err = _fails_with(built, "incidents/2026-11-20-card-payments.md:1: error: statusgen could not "
+                             "read this file (ZeroDivisionError: boom)")
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("variant", ["bom", "crlf", "cr", "tabs"])
+def test_bom_crlf_and_tabs_build_like_any_other(project: Project, variant: str) -> None:
+    assert project.build("--out", "plain").code == 0
+    plain = (project.root / "plain/incidents/2026-11-20-card-payments/index.html").read_bytes()
+    text = RESOLVED
+    if variant == "tabs":
+        text = text.replace("components: [checkout, payments-api]",
+                            "components:\n\t- checkout\n\t- payments-api").replace(
+            "title:", "title:\t")
+    data = text.encode("utf-8")
+    if variant == "bom":
+        data = b"\xef\xbb\xbf" + data
+    elif variant in ("crlf", "cr"):
+        data = data.replace(b"\n", b"\r\n" if variant == "crlf" else b"\r")
+    (project.root / "incidents/2026-11-20-card-payments.md").write_bytes(data)
+    result = project.build("--strict", "--out", variant)
+    assert result.code == 0, result.err
+    assert (project.root / variant / "incidents/2026-11-20-card-payments/index.html"
+            ).read_bytes() == plain
+
+
+def test_yaml_words_stay_words(project: Project) -> None:
+    project.write(INCIDENT, "---\ntitle: no\nimpact: minor\ncomponents: [login]\n"
+                            "started: 2026-11-20T10:00Z\n---\n## Problem\nx\n\n## Updates\n"
+                            "### 2026-11-20 10:05 UTC — Investigating\nLooking.\n")
+    assert project.build().code == 0
+    page = project.page("incidents/2026-11-20-broken/index.html")
+    assert "<h1>no</h1>" in page
+
+
+def test_missing_incidents_folder_is_an_error_not_an_empty_page(project: Project) -> None:
+    for path in (project.root / "incidents").iterdir():
+        path.unlink()
+    (project.root / "incidents").rmdir()
+    result = project.build()
+    assert result.code == 1
+    assert "the incidents folder" in result.err and "does not exist" in result.err
+
+
+def test_check_writes_nothing(project: Project) -> None:
+    result = project.run("check", "--now", "2026-11-20T14:50:00Z")
+    assert result.code == 0
+    assert "Checked: 0 errors, 0 warnings." in result.out
+    assert not project.site.exists()
+
+
+def test_bad_now_is_a_usage_error(project: Project) -> None:
+    result = project.run("build", "--now", "yesterday")
+    assert result.code == 2
+    assert "--now: `yesterday` is not a time" in result.err
