@@ -34,7 +34,7 @@ def run(*command: str | Path) -> None:
 
 
 def ensure_venv(extras: str) -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this file must greet an old Python kindly
         raise SystemExit("statusgen needs Python 3.11 or newer")
     if not (BIN / "python").exists():
         print("Creating .venv ...", flush=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event
@@ -24,15 +25,22 @@ def render_calendar(site: Site) -> dict[str, bytes]:
         event = Event()
         event.add("uid", f"{incident.slug}@{host}")
         # DTSTAMP must be present; the newest update keeps it stable between builds.
-        event.add("dtstamp", incident.updates[0].time if incident.updates else incident.started)
-        event.add("dtstart", incident.scheduled_start)
-        event.add("dtend", incident.scheduled_end)
+        stamp = incident.updates[0].time if incident.updates else incident.started
+        event.add("dtstamp", stamp.astimezone(UTC))
+        # UTC throughout: a TZID would need a VTIMEZONE block that many clients get wrong.
+        event.add("dtstart", _utc(incident.scheduled_start))
+        event.add("dtend", _utc(incident.scheduled_end))
         event.add("summary", f"Maintenance: {incident.title}")
         event.add("description", _description(incident, site) + f"\n\n{url}")
         event.add("url", url)
         event.add("status", "CONFIRMED")
         calendar.add_component(event)
     return {"maintenance.ics": calendar.to_ical()}
+
+
+def _utc(moment: datetime | None) -> datetime:
+    assert moment is not None, "maintenance always has a window"
+    return moment.astimezone(UTC)
 
 
 def _description(incident: Incident, site: Site) -> str:
