@@ -12,6 +12,7 @@ from statusgen.feeds import render_feeds
 from statusgen.load import Site, load_incidents
 from statusgen.problems import Problems
 from statusgen.render import RenderError, render_pages
+from statusgen.status import clock_warnings
 from statusgen.theme import Theme, load_theme
 from statusgen.times import TimeError, resolve_now
 from statusgen.write import PublishError, publish
@@ -73,6 +74,7 @@ def build(config_path: Path, now: str | None = None, out: Path | None = None,
     if problems.errors:
         return BuildResult(problems, output)
     site = Site(config, incidents, moment)
+    clock_warnings(site, problems)
     try:
         files = render_site(site, theme)
     except RenderError as exc:

@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from statusgen.load import Site
 from statusgen.model import Component, ComponentStatus, Incident, Kind
+from statusgen.problems import Problems
 
 RECENT_DAYS = 7
 UPTIME_DAYS = 90
@@ -163,6 +164,19 @@ def recent_days(site: Site) -> list[tuple[date, list[Incident]]]:
         if day in by_day:
             by_day[day].append(incident)
     return [(d, by_day[d]) for d in days]
+
+
+def clock_warnings(site: Site, problems: Problems) -> None:
+    """Times that are only wrong at `now`: usually a typo in the date."""
+    soon = site.now + timedelta(minutes=5)
+    for incident in site.incidents:
+        for update in incident.updates:
+            if update.time > soon and not update.derived:
+                problems.warning(incident.path, update.line, "this update is dated in the "
+                                 "future; it will be shown as the newest until then")
+        if not incident.is_maintenance and incident.started > soon:
+            problems.warning(incident.path, 1, "`started` is in the future; the incident is "
+                             "not shown as current until then")
 
 
 def kind_label(incident: Incident) -> str:

@@ -44,9 +44,9 @@ RESOLVED = """\
 title: Card payments failing at checkout
 impact: major
 components: [checkout, payments-api]
-started: 2026-11-20T14:02:00Z
-estimated_restore: 2026-11-20T16:00:00Z
-resolved: 2026-11-20T15:31:00Z
+started: 2026-11-20T12:02:00Z
+estimated_restore: 2026-11-20T14:00:00Z
+resolved: 2026-11-20T13:31:00Z
 ---
 
 ## Problem
@@ -56,7 +56,7 @@ Some customers could not pay by card.
 A configuration change lowered the connection limit.
 
 ## Restore time
-Payments were fully restored at 15:31 UTC.
+Payments were fully restored at 13:31 UTC.
 
 ## Prevention plan
 - [x] Alert at 80% of the limit
@@ -65,13 +65,13 @@ Payments were fully restored at 15:31 UTC.
 
 ## Updates
 
-### 2026-11-20 15:31 UTC — Resolved
+### 2026-11-20 13:31 UTC — Resolved
 Card payments work again for everyone.
 
-### 2026-11-20 14:40 UTC — Identified
+### 2026-11-20 12:40 UTC — Identified
 We found the cause and are rolling back.
 
-### 2026-11-20 14:10 UTC — Investigating
+### 2026-11-20 12:10 UTC — Investigating
 We are looking into failed card payments.
 """
 

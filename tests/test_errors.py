@@ -227,3 +227,11 @@ def test_bad_now_is_a_usage_error(project: Project) -> None:
     result = project.run("build", "--now", "yesterday")
     assert result.code == 2
     assert "--now: `yesterday` is not a time" in result.err
+
+
+def test_an_update_dated_in_the_future_is_a_warning(project: Project) -> None:
+    project.write(INCIDENT, RESOLVED.replace("Card payments", "Other").replace(
+        "### 2026-11-20 12:40 UTC — Identified", "### 2026-12-20 14:40 UTC — Update"))
+    result = project.build()
+    assert result.code == 0
+    assert f"{INCIDENT}:29: warning: this update is dated in the future" in result.err

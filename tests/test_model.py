@@ -165,12 +165,12 @@ def test_calendar_lists_maintenance_windows_in_utc(project: Project) -> None:
 
 
 def test_resolution_is_derived_either_way(project: Project) -> None:
-    only_update = RESOLVED.replace("resolved: 2026-11-20T15:31:00Z\n", "")
+    only_update = RESOLVED.replace("resolved: 2026-11-20T13:31:00Z\n", "")
     project.write("incidents/2026-11-20-card-payments.md", only_update)
     assert project.build().code == 0
     data = json.loads(project.page("api/v2/incidents.json"))["incidents"][0]
-    assert data["status"] == "resolved" and data["resolved_at"] == "2026-11-20T15:31:00Z"
-    only_key = RESOLVED.replace("### 2026-11-20 15:31 UTC — Resolved\n"
+    assert data["status"] == "resolved" and data["resolved_at"] == "2026-11-20T13:31:00Z"
+    only_key = RESOLVED.replace("### 2026-11-20 13:31 UTC — Resolved\n"
                                 "Card payments work again for everyone.\n\n", "")
     project.write("incidents/2026-11-20-card-payments.md", only_key)
     assert project.build().code == 0
