@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from icalendar import Calendar, Event
 
 from statusgen.load import Site
+from statusgen.markup import unwrap
 from statusgen.model import Incident
 
 
@@ -48,5 +49,5 @@ def _description(incident: Incident, site: Site) -> str:
     names = [site.config.name_of(c) for c, _ in incident.components]
     text = f"Affects: {', '.join(names)}."
     if incident.updates:
-        text += "\n\n" + incident.updates[-1].text
+        text += "\n\n" + unwrap(incident.updates[-1].text)
     return text

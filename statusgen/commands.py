@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from statusgen.amend import amend, find_incident, save
@@ -126,7 +127,8 @@ def _status(args: argparse.Namespace, kind: Kind) -> UpdateStatus:
         return final
     status = UpdateStatus(args.status or UpdateStatus.UPDATE.value)
     if status not in allowed:
-        raise UsageError(f"--status {status.value} is not used for a {kind}; use one of "
+        article = "an" if kind is Kind.INCIDENT else "a"
+        raise UsageError(f"--status {status.value} is not used for {article} {kind}; use one of "
                          f"{', '.join(s.value for s in allowed)}")
     return status
 
@@ -141,8 +143,7 @@ def update_incident(args: argparse.Namespace, config: Config) -> int:
     renderer = MarkdownRenderer()
     before, problems = parse_incident(path, path.read_bytes(), config, renderer)
     if before is None:
-        _print(problems)
-        print("Fix these first; the file was not changed.")
+        _print(problems, "Fix these first; the file was not changed.")
         return 1
     now = _now(args, config)
     if any(u.time == now for u in before.updates):
@@ -151,18 +152,18 @@ def update_incident(args: argparse.Namespace, config: Config) -> int:
     change = amend(path, _status(args, before.kind), args.message, now, next_update)
     after, problems = parse_incident(path, change.text.encode("utf-8"), config, renderer)
     if after is None:
-        _print(problems)
-        print("The update would make the file invalid; the file was not changed.")
+        _print(problems, "The update would make the file invalid (the line numbers above are "
+                         "those of the changed file); the file was not changed.")
         return 1
     save(change)
-    print(f"{_shown(path)}: added {after.updates[0].status.label} at "
-          f"{after.updates[0].time:%Y-%m-%d %H:%M:%S} UTC")
+    added = next(u for u in after.updates if u.time == now)
+    print(f"{_shown(path)}: added {added.status.label} at "
+          f"{added.time.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC")
     return 0
 
 
-def _print(problems: Problems) -> None:
-    import sys
-
+def _print(problems: Problems, conclusion: str) -> None:
     for problem in problems.sorted():
         print(problem.format(Path.cwd()), file=sys.stderr)
+    print(conclusion, file=sys.stderr)
 

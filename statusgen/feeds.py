@@ -31,9 +31,8 @@ def entries(site: Site, component_id: str | None = None) -> list[Entry]:
 
 
 def _content(site: Site, entry: Entry) -> str:
-    names = ", ".join(
-        f"{site.config.name_of(c)}: {s.label.lower()}" for c, s in entry.incident.components
-    )
+    # Names only: a status in an old entry goes stale, and the all-clear must not say "outage".
+    names = ", ".join(site.config.name_of(c) for c, _ in entry.incident.components)
     return (f"<p><strong>{entry.update.status.label}</strong> · {kind_label(entry.incident)}"
             f" · {_escape(names)}</p>\n{entry.update.html}")
 

@@ -6,6 +6,7 @@ so every scalar is read as a string and interpreted by the key that holds it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,9 +51,22 @@ class _AliasFreeLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+# C0 and C1 controls other than tab and newline, and the XML non-characters: invisible in an
+# editor, invalid in HTML and XML, and usually pasted by accident from a terminal.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
 def normalise(text: str) -> str:
     """Drop a byte-order mark and turn CRLF and CR line ends into LF."""
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def strip_controls(text: str) -> tuple[str, int | None]:
+    """Remove control characters; return the text and the first line that had one."""
+    found = CONTROL.search(text)
+    if found is None:
+        return text, None
+    return CONTROL.sub("", text), text.count("\n", 0, found.start()) + 1
 
 
 def split_front_matter(text: str) -> tuple[list[str], int]:

@@ -19,6 +19,7 @@ from statusgen.frontmatter import (
     scalar,
     scalar_list,
     scalar_mapping,
+    strip_controls,
 )
 from statusgen.markup import MarkdownRenderer, count_tasks
 from statusgen.model import (
@@ -110,6 +111,10 @@ def parse_incident(path: Path, data: bytes, config: Config,
         line = data[: exc.start].count(b"\n") + 1
         problems.error(path, line, "is not UTF-8 text: save the file as UTF-8")
         return None, problems
+    text, control_line = strip_controls(text)
+    if control_line is not None:
+        problems.warning(path, control_line, "invisible control characters (perhaps pasted "
+                         "from a terminal) were left out")
     try:
         document = read_document(text, problems, path)
     except FrontMatterError as exc:
@@ -144,8 +149,8 @@ def _build(path: Path, reader: _Reader, body: str, body_line: int, config: Confi
         started = reader.time("started", required=True)
         declared, declared_key = reader.time("resolved"), "resolved"
     estimate, next_update = reader.time("estimated_restore"), reader.time("next_update")
-    sections, update_blocks, prevention = _sections(body, body_line, renderer, path, problems)
-    updates = read_updates(update_blocks, kind, config.zone, renderer, path, problems)
+    parts = _sections(body, body_line, renderer, path, problems)
+    updates = read_updates(parts.update_blocks, kind, config.zone, renderer, path, problems)
     updates, resolved = reconcile(updates, declared, reader.line(declared_key), kind, path,
                                   problems)
     if started is None:
@@ -157,10 +162,10 @@ def _build(path: Path, reader: _Reader, body: str, body_line: int, config: Confi
         slug=path.stem, path=path, kind=kind, title=title, impact=impact,
         components=components, started=started, estimated_restore=estimate,
         next_update=next_update, resolved=resolved, scheduled_start=start, scheduled_end=end,
-        sections=tuple(sections), updates=tuple(updates),
-        prevention=Tasks(*count_tasks(prevention)),
+        sections=tuple(parts.sections), updates=tuple(updates),
+        prevention=Tasks(*count_tasks(parts.prevention)),
     )
-    _advise(incident, reader)
+    _advise(incident, reader, parts.headings)
     return incident
 
 
@@ -220,8 +225,16 @@ def _component_status(reader: _Reader, text: str | None, line: int,
     return ComponentStatus(word)
 
 
+@dataclass
+class _Body:
+    sections: list[Section]
+    update_blocks: list[Block]
+    prevention: str  # Markdown source, for counting its tasks
+    headings: dict[SectionKey, int]  # where each known heading is, empty or not
+
+
 def _sections(body: str, body_line: int, renderer: MarkdownRenderer, path: Path,
-              problems: Problems) -> tuple[list[Section], list[Block], str]:
+              problems: Problems) -> _Body:
     preface, blocks = split_blocks(body, body_line, 2)
     sections = [Section(SectionKey.OTHER, "", renderer.to_html(preface))] if preface else []
     update_blocks: list[Block] = []
@@ -245,22 +258,34 @@ def _sections(body: str, body_line: int, renderer: MarkdownRenderer, path: Path,
         html = renderer.to_html(block.text)
         if html:
             sections.append(Section(key, block.title, html))
-    return sections, update_blocks, prevention
+    return _Body(sections, update_blocks, prevention, seen)
 
 
-def _advise(incident: Incident, reader: _Reader) -> None:
+_ADVICE = {
+    SectionKey.PROBLEM: ("Problem", "tell customers what is wrong"),
+    SectionKey.CAUSE: ("Cause", "tell customers what caused it"),
+    SectionKey.PREVENTION: ("Prevention plan", "tell customers what will stop it happening again"),
+}
+
+
+def _advise(incident: Incident, reader: _Reader, headings: dict[SectionKey, int]) -> None:
     """Warnings that keep customers in the loop: what is wrong, why, and what changes."""
     if incident.is_maintenance:
         return
     path, problems = reader.path, reader.problems
-    if incident.section(SectionKey.PROBLEM) is None:
-        problems.warning(path, 1, "no `## Problem` section: tell customers what is wrong")
-    if incident.is_resolved and incident.section(SectionKey.CAUSE) is None:
-        problems.warning(path, 1, "resolved without a `## Cause` section: tell customers "
-                         "what caused it")
-    if incident.is_resolved and incident.section(SectionKey.PREVENTION) is None:
-        problems.warning(path, 1, "resolved without a `## Prevention plan`: tell customers what "
-                         "will stop it happening again")
+    wanted = [SectionKey.PROBLEM]
+    if incident.is_resolved:
+        wanted += [SectionKey.CAUSE, SectionKey.PREVENTION]
+    for key in wanted:
+        if incident.section(key) is not None:
+            continue
+        title, advice = _ADVICE[key]
+        when = "resolved, but " if key is not SectionKey.PROBLEM else ""
+        if key in headings:
+            problems.warning(path, headings[key], f"{when}the `## {title}` section is empty: "
+                             f"{advice}")
+        else:
+            problems.warning(path, 1, f"{when}there is no `## {title}` section: {advice}")
     if not incident.updates:
         problems.warning(path, 1, "no updates: subscribers to the feeds hear nothing until you "
                          f"add one under `## Updates`, e.g. `{_EXAMPLE}`")

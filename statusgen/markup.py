@@ -12,6 +12,8 @@ _SCHEMES = {"http", "https", "mailto", "tel"}
 _TASK = re.compile(r"<li>(\s*<p>)?\[( |x|X)\]\s+")
 _TASK_SOURCE = re.compile(r"^\s*[-*+]\s+\[( |x|X)\]\s", re.MULTILINE)
 _EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
+_BARE_LINK = '<a rel="noopener noreferrer">'
+_IMAGE = re.compile(r"<img\b[^>]*>")
 
 
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
@@ -39,7 +41,17 @@ class MarkdownRenderer:
             link_rel="noopener noreferrer",
             attribute_filter=_filter_attribute,
         )
+        # nh3 keeps a link whose unsafe href it removed, and an image without src or alt:
+        # both are invalid HTML, so the first loses its rel and the second is mended or dropped.
+        clean = _IMAGE.sub(_mend_image, clean.replace(_BARE_LINK, "<a>"))
         return _TASK.sub(_task_box, clean).strip()
+
+
+def _mend_image(match: re.Match[str]) -> str:
+    tag = match.group(0)
+    if " src=" not in tag:
+        return ""
+    return tag if " alt=" in tag else tag.replace("<img", '<img alt=""', 1)
 
 
 def _task_box(match: re.Match[str]) -> str:
@@ -58,6 +70,7 @@ def count_tasks(source: str) -> tuple[int, int]:
     return sum(1 for m in marks if m != " "), len(marks)
 
 
-def plain_text(source: str) -> str:
-    """Markdown source as readable plain text, for the JSON API and feed titles."""
-    return re.sub(r"\n{3,}", "\n\n", source.strip())
+def unwrap(source: str) -> str:
+    """Join the hard-wrapped lines of each paragraph, for plain-text readers like calendars."""
+    paragraphs = re.split(r"\n\s*\n", source.strip())
+    return "\n\n".join(" ".join(p.split()) for p in paragraphs)

@@ -151,13 +151,17 @@ def init_site(folder: Path, now: datetime) -> list[Path]:
     config = folder / CONFIG_NAME
     if config.exists():
         raise FileExistsError(f"{config} already exists: this folder is already a status site")
-    (folder / "incidents").mkdir(parents=True, exist_ok=True)
     slug, text = example_incident(now)
-    written = [config, folder / "incidents" / f"{slug}.md"]
-    config.write_text(SITE_CONFIG, encoding="utf-8")
-    written[1].write_text(text, encoding="utf-8")
-    ignore = folder / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("/site\n/.site.statusgen/\n", encoding="utf-8")
-        written.append(ignore)
+    example = folder / "incidents" / f"{slug}.md"
+    if example.exists():
+        raise FileExistsError(f"{example} already exists; statusgen init changes nothing")
+    example.parent.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path, content in ((config, SITE_CONFIG), (example, text),
+                          (folder / ".gitignore", "/site\n/.site.statusgen/\n")):
+        if path.name == ".gitignore" and path.exists():
+            continue  # someone else's ignore rules stay as they are
+        with path.open("x", encoding="utf-8", newline="\n") as handle:
+            handle.write(content)
+        written.append(path)
     return written

@@ -91,6 +91,7 @@ class Overall:
     status: ComponentStatus
     headline: str
     indicator: str  # Statuspage's none | minor | major | critical | maintenance
+    others: tuple[str, ...] = ()  # lesser problems elsewhere, e.g. "Degraded performance: Search"
 
 
 def overall(site: Site) -> Overall:
@@ -112,7 +113,12 @@ def overall(site: Site) -> Overall:
         ComponentStatus.PARTIAL_OUTAGE: "major",
         ComponentStatus.MAJOR_OUTAGE: "critical",
     }[status]
-    return Overall(status, headline, indicator)
+    others = []
+    for lesser in sorted(set(statuses.values()) - {status, ComponentStatus.OPERATIONAL},
+                         key=lambda s: -s.severity):
+        affected = [c.name for c in site.config.components if statuses[c.id] is lesser]
+        others.append(f"{lesser.label}: {_join(affected)}")
+    return Overall(status, headline, indicator, tuple(others))
 
 
 def _join(names: list[str]) -> str:
