@@ -84,6 +84,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     from statusgen.times import resolve_now
 
     folder = Path(args.dir)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"`{folder}` is a file, not a folder")
     try:
         written = init_site(folder, resolve_now(args.now, UTC))
     except FileExistsError as exc:
@@ -164,8 +166,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say(f"statusgen: {exc}")
         return USAGE
     except KeyboardInterrupt:
-        _say("Stopped.")
-        return OK
+        _say("Stopped before finishing; nothing half-done was published.")
+        return 130
     except Exception as exc:  # the person at 3 a.m. needs a sentence, not a traceback
         if os.environ.get("STATUSGEN_DEBUG"):
             raise

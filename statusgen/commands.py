@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from statusgen.amend import amend, find_incident, save
+from statusgen.body import HEADING
 from statusgen.build import UsageError
 from statusgen.config import Config
 from statusgen.incident import parse_incident
@@ -89,6 +90,11 @@ def _duration(option: str, value: str, now: datetime) -> datetime:
 
 
 def new_incident(args: argparse.Namespace, config: Config) -> int:
+    title = " ".join(args.title.split())
+    if not title:
+        raise UsageError("the title is empty: say what customers see, e.g. "
+                         "\"Card payments failing\"")
+    args.title = title
     now = _now(args, config)
     ids, names = _components(config, args.components)
     if args.maintenance:
@@ -106,6 +112,11 @@ def new_incident(args: argparse.Namespace, config: Config) -> int:
                              config.zone)
     slug = free_slug(config.incidents_dir,
                      f"{day.astimezone(config.zone):%Y-%m-%d}-{slugify(args.title)}")
+    incident, problems = parse_incident(config.incidents_dir / f"{slug}.md",
+                                        text.encode("utf-8"), config, MarkdownRenderer())
+    if incident is None:
+        _print(problems, "statusgen could not write a valid file from these options.")
+        return 1
     path = write_new(config, slug, text)
     print(_shown(path))
     return 0
@@ -127,8 +138,7 @@ def _status(args: argparse.Namespace, kind: Kind) -> UpdateStatus:
         return final
     status = UpdateStatus(args.status or UpdateStatus.UPDATE.value)
     if status not in allowed:
-        article = "an" if kind is Kind.INCIDENT else "a"
-        raise UsageError(f"--status {status.value} is not used for {article} {kind}; use one of "
+        raise UsageError(f"--status {status.value} is not used for {kind.article}; use one of "
                          f"{', '.join(s.value for s in allowed)}")
     return status
 
@@ -145,12 +155,20 @@ def update_incident(args: argparse.Namespace, config: Config) -> int:
     if before is None:
         _print(problems, "Fix these first; the file was not changed.")
         return 1
+    message = _message(args.message)
+    status = _status(args, before.kind)
+    if before.is_resolved and status in (UpdateStatus.RESOLVED, UpdateStatus.COMPLETED):
+        raise UsageError(f"`{args.slug}` is already {status.value}; post a follow-up with "
+                         "--status update (or postmortem)")
     now = _now(args, config)
-    if any(u.time == now for u in before.updates):
-        raise UsageError("an update at this exact second exists already; try again")
+    while any(u.time == now for u in before.updates):  # two updates in one second
+        now += timedelta(seconds=1)
     next_update = _duration("--next-update", args.next_update, now) if args.next_update else None
-    change = amend(path, _status(args, before.kind), args.message, now, next_update)
+    change = amend(path, status, message, now, next_update)
     after, problems = parse_incident(path, change.text.encode("utf-8"), config, renderer)
+    if after is not None and len(after.updates) != len(before.updates) + 1:
+        problems.error(path, 1, "the new update did not come out as one update")
+        after = None
     if after is None:
         _print(problems, "The update would make the file invalid (the line numbers above are "
                          "those of the changed file); the file was not changed.")
@@ -160,6 +178,18 @@ def update_incident(args: argparse.Namespace, config: Config) -> int:
     print(f"{_shown(path)}: added {added.status.label} at "
           f"{added.time.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC")
     return 0
+
+
+def _message(text: str) -> str:
+    message = text.strip()
+    if not message:
+        raise UsageError("the update text is empty: tell customers what changed")
+    for line in message.splitlines():
+        heading = HEADING.match(line)
+        if heading and len(heading.group(1)) <= 3:
+            raise UsageError(f"the update text has a heading (`{line.strip()}`), which would "
+                             "end the update there; write it without `#`")
+    return message
 
 
 def _print(problems: Problems, conclusion: str) -> None:

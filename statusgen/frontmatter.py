@@ -96,7 +96,11 @@ def read_document(text: str, problems: Problems, path: Any) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark is not None else 1
-        raise FrontMatterError(line, f"front matter is not valid YAML: {exc.problem}") from None
+        hint = ""
+        if "mapping values are not allowed" in str(exc.problem):
+            hint = " (a value containing `: ` must be in quotes)"
+        raise FrontMatterError(line, f"front matter is not valid YAML: {exc.problem}{hint}") \
+            from None
     except RecursionError:
         raise FrontMatterError(1, "front matter is nested too deeply to read") from None
     except Exception as exc:  # any failure while reading one file is that file's problem

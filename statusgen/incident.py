@@ -74,7 +74,8 @@ class _Reader:
             return None
         if value is None or not value.strip():
             if required:
-                self.problems.error(self.path, self.line(key), f"`{key}` is empty")
+                self.problems.error(self.path, self.line(key), f"`{key}` is empty (in YAML, "
+                                    "`#` starts a comment: put a value with `#` in quotes)")
             return None
         return value.strip()
 
@@ -121,7 +122,12 @@ def parse_incident(path: Path, data: bytes, config: Config,
         problems.error(path, exc.line, exc.message)
         return None, problems
     reader = _Reader(path, document.fields, config.zone, problems)
-    incident = _build(path, reader, document.body, document.body_line, config, renderer)
+    try:
+        incident = _build(path, reader, document.body, document.body_line, config, renderer)
+    except RecursionError:
+        problems.error(path, document.body_line, "the Markdown is nested too deeply to render: "
+                       "flatten the deepest list or quote")
+        return None, problems
     return (incident if not problems.errors else None), problems
 
 
@@ -156,8 +162,9 @@ def _build(path: Path, reader: _Reader, body: str, body_line: int, config: Confi
     if started is None:
         return None
     if resolved is not None and resolved < started:
+        what = "`scheduled_start`" if kind is Kind.MAINTENANCE else "it started"
         problems.error(path, reader.line(declared_key) if declared else 1,
-                       f"it is {declared_key} before it started")
+                       f"it is {declared_key} before {what}")
     incident = Incident(
         slug=path.stem, path=path, kind=kind, title=title, impact=impact,
         components=components, started=started, estimated_restore=estimate,
@@ -176,8 +183,8 @@ def _check_keys(reader: _Reader, kind: Kind) -> None:
                                     f"unknown key `{key}`{suggest(key, KEYS)}")
         elif _ONLY_FOR.get(key, kind) is not kind:
             reader.problems.warning(reader.path, field.line,
-                                    f"`{key}` is for a {_ONLY_FOR[key]}, not a {kind}: "
-                                    "it is ignored")
+                                    f"`{key}` is for {_ONLY_FOR[key].article}, not for "
+                                    f"{kind.article}: it is ignored")
 
 
 def _components(reader: _Reader, config: Config, kind: Kind,

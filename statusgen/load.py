@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,16 +23,45 @@ class Site:
     now: datetime
 
 
-def incident_files(folder: Path) -> list[Path]:
-    """Markdown files under `folder`, skipping hidden files and editor leftovers."""
-    found = []
-    for path in folder.rglob("*.md"):
-        relative = path.relative_to(folder)
-        if any(part.startswith((".", "#")) for part in relative.parts):
+_NEAR_MISSES = (".md", ".markdown", ".mdown", ".txt")
+_LEFTOVERS = ("~", ".swp", ".swx", ".tmp", ".bak", ".orig")
+
+
+def incident_files(folder: Path, problems: Problems | None = None) -> list[Path]:
+    """`*.md` files under `folder` (linked folders too), skipping hidden files and leftovers.
+
+    A file that was surely meant as an incident but is not named `.md` is reported, because
+    a page that silently leaves out an outage is worse than one that refuses to build.
+    """
+    found: list[Path] = []
+    seen: set[str] = set()
+    for root, folders, files in os.walk(folder, followlinks=True):
+        real = os.path.realpath(root)
+        if real in seen:  # a link loop
+            folders.clear()
             continue
-        if path.is_file():
-            found.append(path)
+        seen.add(real)
+        folders[:] = sorted(f for f in folders if not f.startswith((".", "#")))
+        for name in sorted(files):
+            path = Path(root) / name
+            if name.startswith((".", "#")) or name.endswith(_LEFTOVERS):
+                continue
+            if name.endswith(".md"):
+                found.append(path)
+            elif problems is not None and name.lower().endswith(_NEAR_MISSES):
+                problems.error(path, 1, f"is not read: incident files must end in `.md`; "
+                               f"rename it to `{_stem(name)}.md`")
+            elif problems is not None:
+                problems.warning(path, 1, "is not an incident file (`.md`) and is ignored")
     return sorted(found)
+
+
+def _stem(name: str) -> str:
+    lowered = name.lower()
+    for suffix in (".md.txt", *_NEAR_MISSES):
+        if lowered.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
 
 
 def load_incidents(config: Config, problems: Problems) -> tuple[Incident, ...]:
@@ -44,7 +74,7 @@ def load_incidents(config: Config, problems: Problems) -> tuple[Incident, ...]:
     renderer = MarkdownRenderer()
     incidents: list[Incident] = []
     slugs: dict[str, Path] = {}
-    for path in incident_files(folder):
+    for path in incident_files(folder, problems):
         slug = path.stem
         if not SLUG.match(slug):
             problems.error(path, 1, f"the file name gives the slug `{slug}`, but slugs may only "

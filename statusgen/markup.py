@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 
@@ -68,6 +69,11 @@ def count_tasks(source: str) -> tuple[int, int]:
     """Return (done, total) for `- [x]` / `- [ ]` items in Markdown source."""
     marks = _TASK_SOURCE.findall(source)
     return sum(1 for m in marks if m != " "), len(marks)
+
+
+def plain_text(source: str) -> str:
+    """Author text with every tag removed, for plain-text readers: the JSON API and calendars."""
+    return html.unescape(nh3.clean(source, tags=set())).strip()
 
 
 def unwrap(source: str) -> str:

@@ -12,6 +12,10 @@ class Kind(StrEnum):
     INCIDENT = "incident"
     MAINTENANCE = "maintenance"
 
+    @property
+    def article(self) -> str:
+        return f"an {self.value}" if self is Kind.INCIDENT else f"a {self.value}"
+
 
 class Impact(StrEnum):
     NONE = "none"
@@ -108,8 +112,8 @@ class Tasks:
 class Update:
     time: datetime
     status: UpdateStatus
-    html: str
-    text: str
+    html: str  # sanitised, for pages and feeds
+    text: str  # the author's text with every tag removed, for the API and calendars
     line: int
     derived: bool = False
 

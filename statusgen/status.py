@@ -180,6 +180,10 @@ def clock_warnings(site: Site, problems: Problems) -> None:
             if update.time > soon and not update.derived:
                 problems.warning(incident.path, update.line, "this update is dated in the "
                                  "future; it will be shown as the newest until then")
+        if incident.resolved is not None and incident.resolved > soon:
+            key = "completed" if incident.is_maintenance else "resolved"
+            problems.warning(incident.path, 1, f"it is {key} in the future, which the page "
+                             "already states as done: check the date")
         if not incident.is_maintenance and incident.started > soon:
             problems.warning(incident.path, 1, "`started` is in the future; the incident is "
                              "not shown as current until then")

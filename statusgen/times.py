@@ -60,7 +60,13 @@ def parse_duration(text: str) -> timedelta:
     match = _DURATION.match(written)
     if not written or match is None or not (match["h"] or match["m"]):
         raise TimeError(f"`{written}` is not a duration; write e.g. `30m`, `1h` or `1h30m`")
-    return timedelta(hours=int(match["h"] or 0), minutes=int(match["m"] or 0))
+    try:
+        span = timedelta(hours=int(match["h"] or 0), minutes=int(match["m"] or 0))
+    except OverflowError:
+        raise TimeError(f"`{written}` is far too long a time") from None
+    if span > timedelta(days=366):
+        raise TimeError(f"`{written}` is more than a year away")
+    return span
 
 
 def resolve_now(given: str | None, zone: tzinfo) -> datetime:

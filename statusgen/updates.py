@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
 from statusgen.body import Block
-from statusgen.markup import MarkdownRenderer
+from statusgen.markup import MarkdownRenderer, plain_text
 from statusgen.model import (
     FOLLOW_UPS,
     INCIDENT_STATUSES,
@@ -44,7 +44,8 @@ def read_updates(blocks: list[Block], kind: Kind, zone: tzinfo, renderer: Markdo
             continue
         if update.time in seen:
             problems.error(path, block.line, "two updates have the same time (the other is on "
-                           f"line {seen[update.time]}): give each its own minute")
+                           f"line {seen[update.time]}): give each its own time; seconds are "
+                           "allowed, e.g. `14:10:30`")
             continue
         seen[update.time] = block.line
         updates.append(update)
@@ -56,7 +57,8 @@ def _read_update(block: Block, allowed: tuple[UpdateStatus, ...], kind: Kind, zo
     match = _HEADING.match(block.title)
     if match is None:
         problems.error(path, block.line, f"update heading `### {block.title}` needs a time, a "
-                       f"separator and a status, e.g. `{EXAMPLE}`")
+                       f"separator (a dash, `|` or `·`, with spaces around it) and a status, "
+                       f"e.g. `{EXAMPLE}`")
         return None
     try:
         time = parse_time(match["time"], zone)
@@ -68,11 +70,11 @@ def _read_update(block: Block, allowed: tuple[UpdateStatus, ...], kind: Kind, zo
     if word not in names:
         hint = suggest(word, names)
         if not hint and word in UpdateStatus.__members__.values():
-            hint = f" (`{word}` is not used for a {kind})"
+            hint = f" (`{word}` is not used for {kind.article})"
         problems.error(path, block.line, f"update status `{match['status']}` is not one of "
                        f"{', '.join(names)}{hint}")
         return None
-    return Update(time, UpdateStatus(word), renderer.to_html(block.text), block.text.strip(),
+    return Update(time, UpdateStatus(word), renderer.to_html(block.text), plain_text(block.text),
                   block.line)
 
 

@@ -7,6 +7,7 @@ removing files nothing produces any more, then switches the link in one atomic r
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -72,9 +73,17 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def _sync(slot: Path, files: dict[str, bytes], known: dict[str, str]) -> dict[str, str]:
-    """Make `slot` hold exactly `files`, touching only what differs; return the new manifest."""
-    manifest = {path: _digest(data) for path, data in files.items()}
+def _intact(slot: Path, files: dict[str, bytes]) -> bool:
+    """Every file is there with the right size: a hand-damaged copy is not 'up to date'."""
+    try:
+        return all((slot / path).stat().st_size == len(data) for path, data in files.items())
+    except OSError:
+        return False
+
+
+def _sync(slot: Path, files: dict[str, bytes], manifest: dict[str, str],
+          known: dict[str, str]) -> None:
+    """Make `slot` hold exactly `files`, touching only what differs from what it held."""
     for path, data in files.items():
         target = slot / path
         if known.get(path) != manifest[path] or not target.is_file():
@@ -86,23 +95,31 @@ def _sync(slot: Path, files: dict[str, bytes], known: dict[str, str]) -> dict[st
                 existing.rmdir()
         elif relative not in files:
             existing.unlink()
-    return manifest
 
 
 def publish(files: dict[str, bytes], output: Path) -> bool:
     """Publish `files` at `output`; return False when the site was already exactly this."""
     store = store_for(output)
     _claim(output, store)
+    store.mkdir(parents=True, exist_ok=True)
+    with (store / "lock").open("a") as lock:
+        # Two builds at once would both fill the idle copy; the second waits for the first.
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _publish_locked(files, output, store)
+
+
+def _publish_locked(files: dict[str, bytes], output: Path, store: Path) -> bool:
     current = _current_slot(output, store)
     manifest = {path: _digest(data) for path, data in files.items()}
-    if current is not None and _read_manifest(store / current) == manifest:
+    if current is not None and _read_manifest(store / current) == manifest \
+            and _intact(store / current, files):
         return False
     slot = store / next(s for s in SLOTS if s != current)
     slot.mkdir(parents=True, exist_ok=True)
     known = _read_manifest(slot)
     # Forget what the slot holds until the sync has finished: an interrupted build is redone.
     _write_atomic(store / f"{slot.name}.{MANIFEST}", b"{}")
-    manifest = _sync(slot, files, known)
+    _sync(slot, files, manifest, known)
     _write_atomic(store / f"{slot.name}.{MANIFEST}",
                   json.dumps(manifest, sort_keys=True).encode("utf-8"))
     link = output.parent / f".{output.name}.link-{os.getpid()}"

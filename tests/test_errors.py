@@ -48,7 +48,7 @@ def built(project: Project) -> Project:
         ("---\ntitle: No status\nimpact: minor\ncomponents: [login]\nstarted: 2026-11-20T10:00Z\n"
          "---\n## Problem\nx\n\n## Updates\n\n### 2026-11-20 10:10 UTC\nWe are looking.\n",
          f"{INCIDENT}:12: error: update heading `### 2026-11-20 10:10 UTC` needs a time, a "
-         "separator and a status"),
+         "separator (a dash, `|` or `·`, with spaces around it) and a status"),
         ("---\ntitle: Odd status\nimpact: minor\ncomponents: [login]\nstarted: 2026-11-20T10:00Z\n"
          "---\n## Updates\n### 2026-11-20 10:10 UTC — Investigatign\nx\n",
          f"{INCIDENT}:8: error: update status `Investigatign` is not one of"),
@@ -235,3 +235,52 @@ def test_an_update_dated_in_the_future_is_a_warning(project: Project) -> None:
     result = project.build()
     assert result.code == 0
     assert f"{INCIDENT}:29: warning: this update is dated in the future" in result.err
+
+
+@pytest.mark.parametrize("name", ["2026-11-20-a.MD", "2026-11-20-a.markdown", "2026-11-20-a.md.txt"])
+def test_a_misnamed_incident_file_is_an_error_not_a_missing_outage(built: Project,
+                                                                  name: str) -> None:
+    built.write(f"incidents/{name}", RESOLVED)
+    _fails_with(built, f"incidents/{name}:1: error: is not read: incident files must end in "
+                       "`.md`; rename it to `2026-11-20-a.md`")
+
+
+def test_other_files_are_a_warning(project: Project) -> None:
+    project.write("incidents/notes.pdf", "x")
+    result = project.build()
+    assert result.code == 0
+    assert "incidents/notes.pdf:1: warning: is not an incident file" in result.err
+
+
+def test_a_linked_folder_is_read_and_a_link_loop_ends(project: Project) -> None:
+    project.write("shared/2026-11-19-linked.md", RESOLVED.replace("Card payments", "Linked"))
+    (project.root / "incidents/shared").symlink_to(project.root / "shared")
+    (project.root / "shared/loop").symlink_to(project.root / "shared")
+    assert project.build().code == 0
+    assert (project.site / "incidents/2026-11-19-linked/index.html").is_file()
+
+
+def test_a_future_resolution_is_a_warning(project: Project) -> None:
+    project.write(INCIDENT, RESOLVED.replace(
+        "### 2026-11-20 13:31 UTC — Resolved\nCard payments work again for everyone.\n\n", "")
+        .replace("resolved: 2026-11-20T13:31:00Z", "resolved: 2026-11-20T16:30:00Z")
+        .replace("Card payments", "Other"))
+    result = project.build()
+    assert f"{INCIDENT}:1: warning: it is resolved in the future" in result.err
+
+
+def test_markdown_nested_too_deeply_names_the_file(built: Project) -> None:
+    built.write(INCIDENT, RESOLVED.replace("Card payments", "Deep").replace(
+        "Some customers could not pay by card.", "- " * 3000 + "x"))
+    _fails_with(built, f"{INCIDENT}:9: error: the Markdown is nested too deeply to render")
+
+
+def test_api_bodies_carry_no_html(project: Project) -> None:
+    project.write("incidents/2026-11-20-card-payments.md", RESOLVED.replace(
+        "We found the cause and are rolling back.",
+        'We <b onmouseover="alert(9)">found</b> it <script>x()</script>& rolled back.'))
+    assert project.build().code == 0
+    bodies = [u["body"] for i in __import__("json").loads(project.page("api/v2/incidents.json"))
+              ["incidents"] for u in i["incident_updates"]]
+    assert "We found it & rolled back." in bodies
+    assert not any("<" in body for body in bodies)

@@ -128,3 +128,33 @@ def test_readers_never_see_a_missing_or_partial_file(tmp_path: Path) -> None:
     assert failures == []
     assert (site / "incidents/i1/index.html").exists()
     assert not (site / "incidents/i0").exists()
+
+
+def test_a_damaged_published_site_is_repaired(project: Project) -> None:
+    assert project.build().code == 0
+    (project.site / "index.html").unlink()
+    result = project.build()
+    assert "Published" in result.out
+    assert (project.site / "index.html").is_file()
+
+
+def test_concurrent_publishers_leave_a_consistent_site(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    versions = [{f"p{i}.html": f"<html>{n}</html>".encode() for i in range(30)} for n in range(2)]
+    errors: list[BaseException] = []
+
+    def work(n: int) -> None:
+        try:
+            for _ in range(15):
+                publish(versions[n], site)
+        except BaseException as exc:  # collected: a thread's failure must fail the test
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    contents = {(site / f"p{i}.html").read_bytes() for i in range(30)}
+    assert len(contents) == 1  # every page from the same build
