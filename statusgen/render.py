@@ -58,7 +58,7 @@ def environment(theme: Theme, site: Site) -> jinja2.Environment:
         date=lambda t: words.show_date(t, zone),
         iso=iso_utc,
         duration=words.duration,
-        promise=lambda i: words.promise(i, zone, site.now),
+        promise=lambda i: words.promise(i, zone),
     )
     return env
 
@@ -115,6 +115,9 @@ def _shared(site: Site) -> dict[str, Any]:
         "recent": status.recent_days(site),
         "is_overdue": lambda i: status.is_overdue(i, site.now),
         "window": lambda i: status.window(i, site.now),
+        "phase": lambda i: status.phase_label(i, site.now),
+        "estimate_passed": lambda i: (not i.is_resolved and i.estimated_restore is not None
+                                      and i.estimated_restore < site.now),
         "kind_label": status.kind_label,
         "component_name": site.config.name_of,
         "incident_path": incident_path,

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
 from statusgen.load import Site
-from statusgen.model import Component, ComponentStatus, Incident, Kind
+from statusgen.model import Component, ComponentStatus, Incident, Kind, UpdateStatus
 from statusgen.problems import Problems
 
 RECENT_DAYS = 7
@@ -187,6 +187,17 @@ def clock_warnings(site: Site, problems: Problems) -> None:
         if not incident.is_maintenance and incident.started > soon:
             problems.warning(incident.path, 1, "`started` is in the future; the incident is "
                              "not shown as current until then")
+
+
+def phase_label(incident: Incident, now: datetime) -> str:
+    """The state in words; a maintenance follows its window unless an update says more."""
+    if not incident.is_maintenance:
+        return incident.phase.label
+    state = window(incident, now)
+    if state is Window.IN_PROGRESS:
+        return "Verifying" if incident.phase is UpdateStatus.VERIFYING else "In progress"
+    return {Window.UPCOMING: "Scheduled", Window.COMPLETED: "Completed",
+            Window.OVERRUN: "Window ended, completion not yet confirmed"}[state]
 
 
 def kind_label(incident: Incident) -> str:

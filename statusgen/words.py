@@ -33,7 +33,7 @@ def duration(span: timedelta) -> str:
     return " ".join(words[:2])
 
 
-def promise(incident: Incident, zone: tzinfo, now: datetime) -> str | None:
+def promise(incident: Incident, zone: tzinfo) -> str | None:
     """Promise against delivery, told plainly either way."""
     promised = incident.promised_restore
     if promised is None:
@@ -42,9 +42,6 @@ def promise(incident: Incident, zone: tzinfo, now: datetime) -> str | None:
     done = "Completed" if incident.is_maintenance else "Restored"
     margin = incident.restore_margin
     if margin is None:
-        if now > promised and not incident.is_maintenance:
-            return (f"We estimated service back by {show_time(promised, zone)}. That time has "
-                    "passed and service is not fully restored yet.")
         return None
     if abs(margin) < timedelta(minutes=1):
         return f"{done} at {what}, as promised."

@@ -684,7 +684,7 @@ def test_front_page_tells_customers_what_is_wrong(built: Built) -> None:
                   "Latest update Update 20 Nov 2026, 15:45 CET Four of the eleven"):
         assert words in card, f"the card payments card does not say: {words}\n{card}"
     search = cards["Slow product search"]
-    for words in ("Investigating since 20 Nov 2026, 15:20 CET",
+    for words in ("Investigating · began 20 Nov 2026, 15:20 CET, 30 minutes ago",
                   "we do not have an estimate yet",
                   "Next update by 20 Nov 2026, 16:20 CET"):
         assert words in search, f"the search card does not say: {words}\n{search}"
@@ -692,8 +692,9 @@ def test_front_page_tells_customers_what_is_wrong(built: Built) -> None:
     upcoming = index.section("upcoming-heading").text
     assert "Payments database upgrade" in upcoming, upcoming
     assert "Window: 24 Nov 2026, 02:00 CET to 24 Nov 2026, 03:30 CET" in upcoming, upcoming
-    assert "Checkout: Under maintenance" in upcoming
-    assert "Payments: Under maintenance" in upcoming
+    # Four days before the window nothing is under maintenance yet: say what it will affect.
+    assert "Will affect: Checkout, Payments" in upcoming, upcoming
+    assert "Under maintenance" not in upcoming, upcoming
 
 
 def test_incident_pages_keep_promises_honest(built: Built) -> None:
