@@ -8,8 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from statusgen import status
-from statusgen.load import Site
-from statusgen.model import Incident, Update, UpdateStatus
+from statusgen.model import Incident, Site, Update, UpdateStatus
 from statusgen.times import iso_utc
 
 LIMIT = 50

@@ -6,8 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from statusgen import status
-from statusgen.load import Site
-from statusgen.model import ComponentStatus
+from statusgen.model import ComponentStatus, Site
 
 # Darker than the page colours: white text on them must stay readable.
 COLOURS = {

@@ -9,7 +9,8 @@ from statusgen.api import render_api
 from statusgen.calendar import render_calendar
 from statusgen.config import Config, load_config
 from statusgen.feeds import render_feeds
-from statusgen.load import Site, load_incidents
+from statusgen.load import load_incidents
+from statusgen.model import Site
 from statusgen.problems import Problems
 from statusgen.render import RenderError, render_pages
 from statusgen.status import clock_warnings
@@ -65,7 +66,7 @@ def build(config_path: Path, now: str | None = None, out: Path | None = None,
     try:
         moment = resolve_now(now, config.zone)
     except TimeError as exc:
-        raise UsageError(f"--now: {exc}") from None
+        raise UsageError(f"--now: {exc}" if now else str(exc)) from None
     incidents = load_incidents(config, problems)
     theme = load_theme(config.templates_dir, problems)
     output = out if out is not None else config.output_dir

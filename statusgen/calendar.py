@@ -7,9 +7,8 @@ from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event
 
-from statusgen.load import Site
 from statusgen.markup import unwrap
-from statusgen.model import Incident
+from statusgen.model import Incident, Site
 
 
 def render_calendar(site: Site) -> dict[str, bytes]:
@@ -35,6 +34,8 @@ def render_calendar(site: Site) -> dict[str, bytes]:
         event.add("description", _description(incident, site) + f"\n\n{url}")
         event.add("url", url)
         event.add("status", "CONFIRMED")
+        # Each update may move the window; a higher SEQUENCE tells calendars to take the change.
+        event.add("sequence", len(incident.updates))
         calendar.add_component(event)
     return {"maintenance.ics": calendar.to_ical()}
 

@@ -12,19 +12,13 @@ from pathlib import Path
 from statusgen import __version__
 from statusgen.build import BuildResult, UsageError, build
 from statusgen.config import CONFIG_NAME, Config, find_config, load_config
-from statusgen.problems import Problems
+from statusgen.problems import Problems, print_problems
 
 OK, PROBLEMS, USAGE = 0, 1, 2
 
 
 def _say(message: str) -> None:
     print(message, file=sys.stderr)
-
-
-def report(problems: Problems) -> None:
-    """Every problem, one per line, paths relative to where the command was run."""
-    for problem in problems.sorted():
-        _say(problem.format(Path.cwd()))
 
 
 def config_path(args: argparse.Namespace) -> Path:
@@ -45,19 +39,22 @@ def config_path(args: argparse.Namespace) -> Path:
 def load_config_or_fail(args: argparse.Namespace) -> Config:
     problems = Problems()
     config = load_config(config_path(args), problems)
-    report(problems)
+    print_problems(problems)
     if config is None:
         raise SystemExit(PROBLEMS)
     return config
 
 
 def _summary(result: BuildResult, strict: bool, verb: str) -> int:
-    report(result.problems)
+    print_problems(result.problems)
     errors, warnings = len(result.problems.errors), len(result.problems.warnings)
     counts = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
     if result.problems.fails(strict):
         why = "" if errors else " (warnings count as errors with --strict)"
-        _say(f"{counts}{why}: nothing was published; the last good site stays as it was.")
+        if verb == "check":
+            _say(f"{counts}{why}.")
+        else:
+            _say(f"{counts}{why}: nothing was published; the last good site stays as it was.")
         return PROBLEMS
     if verb == "check":
         print(f"Checked: {counts}.")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,7 +15,7 @@ from statusgen.incident import parse_incident
 from statusgen.load import incident_files
 from statusgen.markup import MarkdownRenderer
 from statusgen.model import INCIDENT_STATUSES, MAINTENANCE_STATUSES, Impact, Kind, UpdateStatus
-from statusgen.problems import Problems, suggest
+from statusgen.problems import print_problems, suggest
 from statusgen.scaffold import free_slug, incident_text, maintenance_text, slugify, write_new
 from statusgen.times import TimeError, parse_duration, parse_time, resolve_now
 
@@ -115,7 +114,7 @@ def new_incident(args: argparse.Namespace, config: Config) -> int:
     incident, problems = parse_incident(config.incidents_dir / f"{slug}.md",
                                         text.encode("utf-8"), config, MarkdownRenderer())
     if incident is None:
-        _print(problems, "statusgen could not write a valid file from these options.")
+        print_problems(problems, "statusgen could not write a valid file from these options.")
         return 1
     path = write_new(config, slug, text)
     print(_shown(path))
@@ -153,7 +152,7 @@ def update_incident(args: argparse.Namespace, config: Config) -> int:
     renderer = MarkdownRenderer()
     before, problems = parse_incident(path, path.read_bytes(), config, renderer)
     if before is None:
-        _print(problems, "Fix these first; the file was not changed.")
+        print_problems(problems, "Fix these first; the file was not changed.")
         return 1
     message = _message(args.message)
     status = _status(args, before.kind)
@@ -170,8 +169,9 @@ def update_incident(args: argparse.Namespace, config: Config) -> int:
         problems.error(path, 1, "the new update did not come out as one update")
         after = None
     if after is None:
-        _print(problems, "The update would make the file invalid (the line numbers above are "
-                         "those of the changed file); the file was not changed.")
+        print_problems(problems, "The update would make the file invalid (the line numbers "
+                                 "above are those of the changed file); the file was not "
+                                 "changed.")
         return 1
     save(change)
     added = next(u for u in after.updates if u.time == now)
@@ -190,10 +190,3 @@ def _message(text: str) -> str:
             raise UsageError(f"the update text has a heading (`{line.strip()}`), which would "
                              "end the update there; write it without `#`")
     return message
-
-
-def _print(problems: Problems, conclusion: str) -> None:
-    for problem in problems.sorted():
-        print(problem.format(Path.cwd()), file=sys.stderr)
-    print(conclusion, file=sys.stderr)
-

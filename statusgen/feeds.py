@@ -7,8 +7,7 @@ from datetime import datetime
 
 from feedgen.feed import FeedGenerator
 
-from statusgen.load import Site
-from statusgen.model import Incident, Update
+from statusgen.model import Incident, Site, Update
 from statusgen.status import kind_label
 
 

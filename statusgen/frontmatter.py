@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -86,7 +87,7 @@ def _untab(line: str) -> str:
     return "  " * (len(line) - len(stripped)) + stripped.replace("\t", " ")
 
 
-def read_document(text: str, problems: Problems, path: Any) -> Document:
+def read_document(text: str, problems: Problems, path: Path) -> Document:
     """Parse the front matter into fields with their file line numbers (1-based)."""
     head, close = split_front_matter(text)
     try:

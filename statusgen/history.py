@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
-from statusgen.load import Site
-from statusgen.model import Incident
+from statusgen.model import Incident, Site
 
 
 @dataclass(frozen=True)

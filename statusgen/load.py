@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
-from statusgen.config import SLUG, Config, load_config
+from statusgen.config import SLUG, Config
 from statusgen.incident import parse_incident
 from statusgen.markup import MarkdownRenderer
 from statusgen.model import Incident
 from statusgen.problems import Problems
-
-
-@dataclass(frozen=True)
-class Site:
-    """The whole validated model of a status site at one moment."""
-
-    config: Config
-    incidents: tuple[Incident, ...]  # newest first
-    now: datetime
-
 
 _NEAR_MISSES = (".md", ".markdown", ".mdown", ".txt")
 _LEFTOVERS = ("~", ".swp", ".swx", ".tmp", ".bak", ".orig")
@@ -101,14 +89,3 @@ def load_incidents(config: Config, problems: Problems) -> tuple[Incident, ...]:
         if incident is not None:
             incidents.append(incident)
     return tuple(sorted(incidents, key=lambda i: (i.started, i.slug), reverse=True))
-
-
-def load_site(config_path: Path, now: datetime | None, problems: Problems) -> Site | None:
-    """Configuration and incidents into a Site; None when anything has an error."""
-    config = load_config(config_path, problems)
-    if config is None:
-        return None
-    incidents = load_incidents(config, problems)
-    if problems.errors or now is None:
-        return None
-    return Site(config, incidents, now)

@@ -6,6 +6,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the configuration module builds Components, so it imports this one
+    from statusgen.config import Config
 
 
 class Kind(StrEnum):
@@ -195,3 +199,12 @@ class Incident:
     @property
     def other_sections(self) -> tuple[Section, ...]:
         return tuple(s for s in self.sections if s.key is SectionKey.OTHER)
+
+
+@dataclass(frozen=True)
+class Site:
+    """The whole validated model of a status site at one moment."""
+
+    config: Config
+    incidents: tuple[Incident, ...]  # newest first
+    now: datetime

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import sys
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -62,6 +63,14 @@ class Problems:
 
     def sorted(self) -> list[Problem]:
         return sorted(self.items, key=lambda p: (str(p.path), p.line, p.level, p.message))
+
+
+def print_problems(problems: Problems, conclusion: str | None = None) -> None:
+    """Every problem on standard error, paths relative to where the command was run."""
+    for problem in problems.sorted():
+        print(problem.format(Path.cwd()), file=sys.stderr)
+    if conclusion:
+        print(conclusion, file=sys.stderr)
 
 
 def suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:

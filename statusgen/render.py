@@ -12,8 +12,7 @@ import jinja2
 from statusgen import status, uptime, words
 from statusgen.badges import render_badges
 from statusgen.history import Month, months
-from statusgen.load import Site
-from statusgen.model import Incident, SectionKey
+from statusgen.model import Incident, SectionKey, Site
 from statusgen.theme import Theme
 from statusgen.times import iso_utc
 
@@ -54,8 +53,6 @@ def environment(theme: Theme, site: Site) -> jinja2.Environment:
     zone = site.config.zone
     env.filters.update(
         time=lambda t: words.show_time(t, zone),
-        clock=lambda t: words.show_clock(t, zone),
-        date=lambda t: words.show_date(t, zone),
         iso=iso_utc,
         duration=words.duration,
         promise=lambda i: words.promise(i, zone),
@@ -124,7 +121,7 @@ def _shared(site: Site) -> dict[str, Any]:
         "component_path": component_path,
         "Section": SectionKey,
         "month_of": lambda i: Month.of(i.started, site.config.zone).path,
-        "downtime_rule": status.DOWNTIME_WEIGHT,
+        "uptime_rule": status.uptime_rule(),
     }
 
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from statusgen.build import build
-from statusgen.problems import Problems
+from statusgen.problems import print_problems
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
@@ -16,14 +16,9 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         pass  # a request log would bury the build messages people need to read
 
 
-def _report(problems: Problems) -> None:
-    for problem in problems.sorted():
-        print(problem.format(Path.cwd()), file=sys.stderr)
-
-
 def serve(config: Path, port: int, now: str | None, out: Path | None) -> int:
     result = build(config, now=now, out=out)
-    _report(result.problems)
+    print_problems(result.problems)
     output = result.output
     if output is None or not output.exists():
         print("Nothing to serve: the site has never built. Fix the problems above.",

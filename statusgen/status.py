@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
-from statusgen.load import Site
-from statusgen.model import Component, ComponentStatus, Incident, Kind, UpdateStatus
+from statusgen.model import Component, ComponentStatus, Incident, Kind, Site, UpdateStatus
 from statusgen.problems import Problems
 
 RECENT_DAYS = 7
@@ -20,6 +19,17 @@ DOWNTIME_WEIGHT = {
     ComponentStatus.UNDER_MAINTENANCE: 0.0,
     ComponentStatus.OPERATIONAL: 0.0,
 }
+
+
+def uptime_rule() -> str:
+    """The counting rule in words, made from the weights so the page cannot drift from them."""
+    parts = []
+    for state, weight in DOWNTIME_WEIGHT.items():
+        if state is ComponentStatus.OPERATIONAL:
+            continue
+        share = "up" if weight == 0 else "down" if weight == 1 else f"{weight:.0%} down"
+        parts.append(f"{state.label.lower()} counts as {share}")
+    return "How we count uptime: time in " + "; ".join(parts) + "."
 
 
 class Window(StrEnum):

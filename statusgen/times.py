@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 _ZONE_WORDS = {"Z": "+00:00", "UTC": "+00:00", "GMT": "+00:00"}
 _WRITTEN = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2})[T ]+(?P<clock>\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)"
-    r"\s*(?P<zone>Z|UTC|GMT|[+-]\d{2}:?\d{2}|[A-Za-z_]+/[A-Za-z_/+-]+)?$",
+    r"\s*(?P<zone>Z|UTC|GMT|[+-]\d{2}:?\d{2}|[A-Za-z_]+/[A-Za-z_/+-]+|[A-Z]{3,5})?$",
     re.IGNORECASE,
 )
 _DURATION = re.compile(r"^(?:(?P<h>\d+)\s*h)?\s*(?:(?P<m>\d+)\s*m(?:in)?)?$", re.IGNORECASE)
@@ -43,6 +43,8 @@ def parse_time(text: str, zone: tzinfo) -> datetime:
             return moment.replace(tzinfo=ZoneInfo(zone_text))
         except (ZoneInfoNotFoundError, ValueError):
             raise TimeError(f"`{zone_text}` is not a known time zone") from None
+    if zone_text.isalpha() and zone_text.upper() not in _ZONE_WORDS:
+        return _abbreviated(moment, zone_text, zone)
     offset = _ZONE_WORDS.get(zone_text.upper(), zone_text)
     if ":" not in offset:
         offset = offset[:3] + ":" + offset[3:]
@@ -50,6 +52,16 @@ def parse_time(text: str, zone: tzinfo) -> datetime:
         return datetime.fromisoformat(moment.isoformat() + offset)
     except ValueError as exc:
         raise TimeError(f"`{written}` has an impossible offset ({exc})") from None
+
+
+def _abbreviated(moment: datetime, abbreviation: str, zone: tzinfo) -> datetime:
+    """`15:31 CET` as the pages print it: accepted when it is the site zone's own name then."""
+    for fold in (0, 1):
+        local = moment.replace(tzinfo=zone, fold=fold)
+        if local.tzname() == abbreviation:
+            return local
+    raise TimeError(f"`{abbreviation}` is not the site's time zone at that moment and could mean "
+                    "several; write an offset such as `+01:00`, or `UTC`")
 
 
 def parse_duration(text: str) -> timedelta:

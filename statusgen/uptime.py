@@ -6,8 +6,7 @@ import itertools
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from statusgen.load import Site
-from statusgen.model import ComponentStatus, Incident
+from statusgen.model import ComponentStatus, Incident, Site
 from statusgen.status import DOWNTIME_WEIGHT, UPTIME_DAYS, day_start, local_date, worst
 
 

@@ -13,16 +13,6 @@ def show_time(moment: datetime, zone: tzinfo) -> str:
     return f"{local.day} {local:%b %Y, %H:%M} {local:%Z}"
 
 
-def show_clock(moment: datetime, zone: tzinfo) -> str:
-    """`15:31 CET`, for times on the same day as their context."""
-    return moment.astimezone(zone).strftime("%H:%M %Z")
-
-
-def show_date(moment: datetime, zone: tzinfo) -> str:
-    local = moment.astimezone(zone)
-    return f"{local:%A} {local.day} {local:%B %Y}"
-
-
 def duration(span: timedelta) -> str:
     """`1 hour 25 minutes`; rounded to the minute, never shown as zero."""
     minutes = max(round(span.total_seconds() / 60), 1)

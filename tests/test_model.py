@@ -24,6 +24,8 @@ BERLIN = ZoneInfo("Europe/Berlin")
         ("2026-07-20 14:02", "2026-07-20T12:02:00+00:00"),  # summer time: CEST
         ("2026-11-20 09:05 -0500", "2026-11-20T14:05:00+00:00"),
         ("2026-11-20 09:05 America/New_York", "2026-11-20T14:05:00+00:00"),
+        ("2026-11-20 15:31 CET", "2026-11-20T14:31:00+00:00"),  # as the pages print it
+        ("2026-07-20 15:31 CEST", "2026-07-20T13:31:00+00:00"),
     ],
 )
 def test_times_are_read_with_their_zone(text: str, expected: str) -> None:
@@ -31,7 +33,8 @@ def test_times_are_read_with_their_zone(text: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize("text", ["2026-02-30T10:00", "2026-11-20", "soon", "2026-11-20 25:00",
-                                  "2026-11-20 10:00 Mars/Olympus"])
+                                  "2026-11-20 10:00 Mars/Olympus", "2026-11-20 10:00 CST",
+                                  "2026-07-20 10:00 CET"])
 def test_unreadable_times_say_what_to_write(text: str) -> None:
     with pytest.raises(TimeError, match="`"):
         parse_time(text, BERLIN)
