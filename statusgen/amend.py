@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from statusgen.body import FENCE, HEADING, section_key
+from statusgen.body import headings, section_key
 from statusgen.config import Config
 from statusgen.load import incident_files
 from statusgen.model import SectionKey, UpdateStatus
@@ -43,15 +43,10 @@ def _fence_end(lines: list[str]) -> int:
 
 
 def _updates_heading(lines: list[str], start: int) -> int | None:
-    fence = False
-    for index in range(start, len(lines)):
-        line = lines[index].rstrip("\r\n")
-        if FENCE.match(line):
-            fence = not fence
-        heading = None if fence else HEADING.match(line)
-        if heading and len(heading.group(1)) == 2 and section_key(heading.group(2)) is \
-                SectionKey.UPDATES:
-            return index
+    body = [line.rstrip("\r\n") for line in lines[start:]]
+    for index, level, title in headings(body):
+        if level == 2 and section_key(title) is SectionKey.UPDATES:
+            return start + index
     return None
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from statusgen.model import SectionKey
 
-HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
+# Python-Markdown, unlike CommonMark, takes `##Problem` as a heading too: so do we.
+HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]*(.*?)[ \t]*#*[ \t]*$")
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _SECTION_NAMES = {
     "problem": SectionKey.PROBLEM,
@@ -39,12 +41,10 @@ def section_key(title: str) -> SectionKey:
     return _SECTION_NAMES.get(" ".join(title.lower().split()), SectionKey.OTHER)
 
 
-def split_blocks(text: str, first_line: int, level: int) -> tuple[str, list[Block]]:
-    """Split Markdown at headings of exactly `level`; return the text before the first one."""
-    preface: list[str] = []
-    blocks: list[tuple[str, int, list[str]]] = []
+def headings(lines: list[str]) -> Iterator[tuple[int, int, str]]:
+    """(index, level, title) of each ATX heading outside fenced code, as Markdown sees them."""
     fence: str | None = None
-    for offset, line in enumerate(text.split("\n")):
+    for index, line in enumerate(lines):
         fence_match = FENCE.match(line)
         if fence_match:
             marker = fence_match.group(1)
@@ -52,14 +52,19 @@ def split_blocks(text: str, first_line: int, level: int) -> tuple[str, list[Bloc
                 fence = marker[0] * len(marker)
             elif marker.startswith(fence):
                 fence = None
+            continue
         heading = HEADING.match(line) if fence is None else None
-        if heading and len(heading.group(1)) == level:
-            blocks.append((heading.group(2).strip(), first_line + offset, []))
-        elif blocks:
-            blocks[-1][2].append(line)
-        else:
-            preface.append(line)
-    return (
-        "\n".join(preface).strip(),
-        [Block(title, line, "\n".join(lines)) for title, line, lines in blocks],
-    )
+        if heading and heading.group(2):
+            yield index, len(heading.group(1)), heading.group(2).strip()
+
+
+def split_blocks(text: str, first_line: int, level: int) -> tuple[str, list[Block]]:
+    """Split Markdown at headings of exactly `level`; return the text before the first one."""
+    lines = text.split("\n")
+    starts = [(i, title) for i, depth, title in headings(lines) if depth == level]
+    preface_end = starts[0][0] if starts else len(lines)
+    blocks = []
+    for n, (index, title) in enumerate(starts):
+        end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
+        blocks.append(Block(title, first_line + index, "\n".join(lines[index + 1 : end])))
+    return "\n".join(lines[:preface_end]).strip(), blocks

@@ -186,7 +186,7 @@ def _message(text: str) -> str:
         raise UsageError("the update text is empty: tell customers what changed")
     for line in message.splitlines():
         heading = HEADING.match(line)
-        if heading and len(heading.group(1)) <= 3:
+        if heading and 2 <= len(heading.group(1)) <= 3:  # the levels that split a file
             raise UsageError(f"the update text has a heading (`{line.strip()}`), which would "
                              "end the update there; write it without `#`")
     return message

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TypeVar
 
@@ -35,7 +35,7 @@ from statusgen.model import (
 from statusgen.problems import Problems, suggest
 from statusgen.times import TimeError, parse_time
 from statusgen.updates import EXAMPLE as _EXAMPLE
-from statusgen.updates import read_updates, reconcile
+from statusgen.updates import looks_like_update, read_updates, reconcile
 
 KEYS = (
     "title", "kind", "impact", "components", "started", "estimated_restore", "next_update",
@@ -254,6 +254,10 @@ def _sections(body: str, body_line: int, renderer: MarkdownRenderer, path: Path,
                            f"on line {seen[key]}): put everything under one heading")
             continue
         seen[key] = block.line
+        if key is SectionKey.OTHER and looks_like_update(block.title):
+            problems.error(path, block.line, f"`## {block.title}` looks like an update: write "
+                           "updates as `###` headings under `## Updates`")
+            continue
         if key is SectionKey.UPDATES:
             stray, update_blocks = split_blocks(block.text, block.line + 1, 3)
             if stray:
@@ -296,6 +300,10 @@ def _advise(incident: Incident, reader: _Reader, headings: dict[SectionKey, int]
     if not incident.updates:
         problems.warning(path, 1, "no updates: subscribers to the feeds hear nothing until you "
                          f"add one under `## Updates`, e.g. `{_EXAMPLE}`")
+    for update in incident.updates:
+        if update.time < incident.started - timedelta(hours=1) and not update.derived:
+            problems.warning(path, update.line, "this update is dated before the incident "
+                             "`started`: check both dates")
     if incident.estimated_restore and incident.estimated_restore < incident.started:
         problems.warning(path, reader.line("estimated_restore"),
                          "`estimated_restore` is before `started`")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
 from statusgen.body import Block
@@ -30,6 +30,18 @@ _DERIVED_TEXT = {
     UpdateStatus.RESOLVED: "This incident has been resolved.",
     UpdateStatus.COMPLETED: "The scheduled maintenance has been completed.",
 }
+
+
+def looks_like_update(title: str) -> bool:
+    """A heading that is an update written at the wrong level."""
+    match = _HEADING.match(title)
+    if match is None:
+        return False
+    try:
+        parse_time(match["time"], UTC)
+    except TimeError:
+        return False
+    return True
 
 
 def read_updates(blocks: list[Block], kind: Kind, zone: tzinfo, renderer: MarkdownRenderer,

@@ -284,3 +284,28 @@ def test_api_bodies_carry_no_html(project: Project) -> None:
               ["incidents"] for u in i["incident_updates"]]
     assert "We found it & rolled back." in bodies
     assert not any("<" in body for body in bodies)
+
+
+def test_headings_without_a_space_count_as_headings(project: Project) -> None:
+    project.write(INCIDENT, "---\ntitle: Tight\nimpact: minor\ncomponents: [login]\n"
+                            "started: 2026-11-20T10:00Z\n---\n##Problem\nx\n\n##Updates\n"
+                            "###2026-11-20 10:10 UTC — Investigating\nLooking.\n")
+    result = project.build("--strict")
+    assert result.code == 0, result.err
+    page = project.page("incidents/2026-11-20-broken/index.html")
+    assert "Looking." in page and "We are confirming what customers are seeing" not in page
+
+
+def test_an_update_at_the_wrong_level_is_an_error(built: Project) -> None:
+    built.write(INCIDENT, "---\ntitle: Level\nimpact: minor\ncomponents: [login]\n"
+                          "started: 2026-11-20T10:00Z\n---\n## Problem\nx\n\n"
+                          "## 2026-11-20 10:10 UTC — Investigating\nLooking.\n")
+    _fails_with(built, f"{INCIDENT}:10: error: `## 2026-11-20 10:10 UTC — Investigating` looks "
+                       "like an update")
+
+
+def test_an_update_long_before_the_start_is_a_warning(project: Project) -> None:
+    project.write(INCIDENT, RESOLVED.replace("Card payments", "Other").replace(
+        "### 2026-11-20 12:10 UTC — Investigating", "### 2025-11-20 12:10 UTC — Investigating"))
+    result = project.build()
+    assert f"{INCIDENT}:32: warning: this update is dated before the incident `started`" in result.err
