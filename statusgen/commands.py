@@ -93,7 +93,6 @@ def new_incident(args: argparse.Namespace, config: Config) -> int:
     if not title:
         raise UsageError("the title is empty: say what customers see, e.g. "
                          "\"Card payments failing\"")
-    args.title = title
     now = _now(args, config)
     ids, names = _components(config, args.components)
     if args.maintenance:
@@ -101,16 +100,16 @@ def new_incident(args: argparse.Namespace, config: Config) -> int:
         if end <= start:
             raise UsageError("--end must be after --start")
         day = start
-        text = maintenance_text(args.title, ids, now, start, end, names, config.zone)
+        text = maintenance_text(title, ids, now, start, end, names, config.zone)
     else:
         if args.impact is None:
             raise UsageError("--impact is needed for an incident: none, minor, major or critical")
         day = now
-        text = incident_text(args.title, ids, Impact(args.impact), now,
+        text = incident_text(title, ids, Impact(args.impact), now,
                              _duration("--next-update", args.next_update, now), names,
                              config.zone)
     slug = free_slug(config.incidents_dir,
-                     f"{day.astimezone(config.zone):%Y-%m-%d}-{slugify(args.title)}")
+                     f"{day.astimezone(config.zone):%Y-%m-%d}-{slugify(title)}")
     incident, problems = parse_incident(config.incidents_dir / f"{slug}.md",
                                         text.encode("utf-8"), config, MarkdownRenderer())
     if incident is None:

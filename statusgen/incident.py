@@ -155,16 +155,16 @@ def _build(path: Path, reader: _Reader, body: str, body_line: int, config: Confi
         started = reader.time("started", required=True)
         declared, declared_key = reader.time("resolved"), "resolved"
     estimate, next_update = reader.time("estimated_restore"), reader.time("next_update")
-    parts = _sections(body, body_line, renderer, path, problems)
+    parts = _sections(body, body_line, renderer, config.zone, path, problems)
     updates = read_updates(parts.update_blocks, kind, config.zone, renderer, path, problems)
     updates, resolved = reconcile(updates, declared, reader.line(declared_key), kind, path,
                                   problems)
     if started is None:
         return None
     if resolved is not None and resolved < started:
-        what = "`scheduled_start`" if kind is Kind.MAINTENANCE else "it started"
-        problems.error(path, reader.line(declared_key) if declared else 1,
-                       f"it is {declared_key} before {what}")
+        message = ("`completed` is before `scheduled_start`" if kind is Kind.MAINTENANCE
+                   else "it is resolved before it started")
+        problems.error(path, reader.line(declared_key) if declared else 1, message)
     incident = Incident(
         slug=path.stem, path=path, kind=kind, title=title, impact=impact,
         components=components, started=started, estimated_restore=estimate,
@@ -240,7 +240,7 @@ class _Body:
     headings: dict[SectionKey, int]  # where each known heading is, empty or not
 
 
-def _sections(body: str, body_line: int, renderer: MarkdownRenderer, path: Path,
+def _sections(body: str, body_line: int, renderer: MarkdownRenderer, zone: tzinfo, path: Path,
               problems: Problems) -> _Body:
     preface, blocks = split_blocks(body, body_line, 2)
     sections = [Section(SectionKey.OTHER, "", renderer.to_html(preface))] if preface else []
@@ -254,7 +254,7 @@ def _sections(body: str, body_line: int, renderer: MarkdownRenderer, path: Path,
                            f"on line {seen[key]}): put everything under one heading")
             continue
         seen[key] = block.line
-        if key is SectionKey.OTHER and looks_like_update(block.title):
+        if key is SectionKey.OTHER and looks_like_update(block.title, zone):
             problems.error(path, block.line, f"`## {block.title}` looks like an update: write "
                            "updates as `###` headings under `## Updates`")
             continue

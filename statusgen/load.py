@@ -11,7 +11,8 @@ from statusgen.markup import MarkdownRenderer
 from statusgen.model import Incident
 from statusgen.problems import Problems
 
-_NEAR_MISSES = (".md", ".markdown", ".mdown", ".txt")
+# Names meant as incidents (compared in lower case); any other file is only a warning.
+_NEAR_MISSES = (".md.txt", ".markdown", ".mdown", ".md")
 _LEFTOVERS = ("~", ".swp", ".swx", ".tmp", ".bak", ".orig")
 
 
@@ -45,11 +46,8 @@ def incident_files(folder: Path, problems: Problems | None = None) -> list[Path]
 
 
 def _stem(name: str) -> str:
-    lowered = name.lower()
-    for suffix in (".md.txt", *_NEAR_MISSES):
-        if lowered.endswith(suffix):
-            return name[: -len(suffix)]
-    return name
+    suffix = next(s for s in _NEAR_MISSES if name.lower().endswith(s))
+    return name[: -len(suffix)]
 
 
 def load_incidents(config: Config, problems: Problems) -> tuple[Incident, ...]:

@@ -113,8 +113,7 @@ def _shared(site: Site) -> dict[str, Any]:
         "is_overdue": lambda i: status.is_overdue(i, site.now),
         "window": lambda i: status.window(i, site.now),
         "phase": lambda i: status.phase_label(i, site.now),
-        "estimate_passed": lambda i: (not i.is_resolved and i.estimated_restore is not None
-                                      and i.estimated_restore < site.now),
+        "estimate_passed": lambda i: status.estimate_passed(i, site.now),
         "kind_label": status.kind_label,
         "component_name": site.config.name_of,
         "incident_path": incident_path,

@@ -63,6 +63,12 @@ def is_overdue(incident: Incident, now: datetime) -> bool:
     return promised is not None and promised < now and not incident.is_resolved
 
 
+def estimate_passed(incident: Incident, now: datetime) -> bool:
+    """The promised restore time has passed and service is not restored."""
+    promised = incident.estimated_restore
+    return promised is not None and promised < now and not incident.is_resolved
+
+
 def component_statuses(site: Site) -> dict[str, ComponentStatus]:
     statuses = {c.id: ComponentStatus.OPERATIONAL for c in site.config.components}
     for incident in active(site):

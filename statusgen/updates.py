@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
 from statusgen.body import Block
@@ -32,13 +32,13 @@ _DERIVED_TEXT = {
 }
 
 
-def looks_like_update(title: str) -> bool:
+def looks_like_update(title: str, zone: tzinfo) -> bool:
     """A heading that is an update written at the wrong level."""
     match = _HEADING.match(title)
     if match is None:
         return False
     try:
-        parse_time(match["time"], UTC)
+        parse_time(match["time"], zone)
     except TimeError:
         return False
     return True

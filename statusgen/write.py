@@ -73,12 +73,16 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def _intact(slot: Path, files: dict[str, bytes]) -> bool:
-    """Every file is there with the right size: a hand-damaged copy is not 'up to date'."""
+def _present(target: Path, data: bytes) -> bool:
+    """The file is there with the right size: the manifest alone cannot see a damaged copy."""
     try:
-        return all((slot / path).stat().st_size == len(data) for path, data in files.items())
+        return target.stat().st_size == len(data)
     except OSError:
         return False
+
+
+def _intact(slot: Path, files: dict[str, bytes]) -> bool:
+    return all(_present(slot / path, data) for path, data in files.items())
 
 
 def _sync(slot: Path, files: dict[str, bytes], manifest: dict[str, str],
@@ -86,7 +90,7 @@ def _sync(slot: Path, files: dict[str, bytes], manifest: dict[str, str],
     """Make `slot` hold exactly `files`, touching only what differs from what it held."""
     for path, data in files.items():
         target = slot / path
-        if known.get(path) != manifest[path] or not target.is_file():
+        if known.get(path) != manifest[path] or not _present(target, data):
             _write_atomic(target, data)
     for existing in sorted(slot.rglob("*"), reverse=True) if slot.is_dir() else []:
         relative = existing.relative_to(slot).as_posix()

@@ -309,3 +309,18 @@ def test_an_update_long_before_the_start_is_a_warning(project: Project) -> None:
         "### 2026-11-20 12:10 UTC — Investigating", "### 2025-11-20 12:10 UTC — Investigating"))
     result = project.build()
     assert f"{INCIDENT}:32: warning: this update is dated before the incident `started`" in result.err
+
+
+def test_a_plain_text_file_beside_the_incidents_is_only_a_warning(project: Project) -> None:
+    project.write("incidents/README.txt", "How we write incidents.\n")
+    result = project.build()
+    assert result.code == 0, result.err
+    assert "incidents/README.txt:1: warning: is not an incident file" in result.err
+
+
+def test_an_update_at_the_wrong_level_in_the_site_zone_is_an_error(built: Project) -> None:
+    built.write(INCIDENT, "---\ntitle: Level\nimpact: minor\ncomponents: [login]\n"
+                          "started: 2026-11-20T10:00Z\n---\n## Problem\nx\n\n"
+                          "## 2026-11-20 11:10 CET — Investigating\nLooking.\n")
+    _fails_with(built, f"{INCIDENT}:10: error: `## 2026-11-20 11:10 CET — Investigating` looks "
+                       "like an update")

@@ -158,3 +158,13 @@ def test_concurrent_publishers_leave_a_consistent_site(tmp_path: Path) -> None:
     assert errors == []
     contents = {(site / f"p{i}.html").read_bytes() for i in range(30)}
     assert len(contents) == 1  # every page from the same build
+
+
+def test_a_damaged_idle_copy_is_rewritten_not_reused(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    first, second = {"index.html": b"<html>one</html>"}, {"index.html": b"<html>two</html>"}
+    publish(first, site)  # live: a
+    publish(second, site)  # live: b; a is idle and still holds "one"
+    (tmp_path / ".site.statusgen/a/index.html").write_bytes(b"damaged")
+    publish(first, site)  # back to a: its manifest says "one", but the file says otherwise
+    assert (site / "index.html").read_bytes() == b"<html>one</html>"
