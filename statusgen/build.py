@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
+from statusgen import fingerprint
 from statusgen.api import render_api
+from statusgen.cache import ParseCache
 from statusgen.calendar import render_calendar
 from statusgen.config import Config, load_config
+from statusgen.digest import digest
 from statusgen.feeds import render_feeds
 from statusgen.load import load_incidents
 from statusgen.model import Site
 from statusgen.problems import Problems
-from statusgen.render import RenderError, render_pages
-from statusgen.status import clock_warnings
+from statusgen.render import Pages, RenderError, render_pages
+from statusgen.status import clock_warnings, next_change
 from statusgen.theme import Theme, load_theme
 from statusgen.times import TimeError, resolve_now
-from statusgen.write import PublishError, publish
+from statusgen.write import PublishError, publish, published, store_for
+
+CACHE = "parsed.cache"
 
 
 class UsageError(Exception):
@@ -27,20 +35,25 @@ class UsageError(Exception):
 class BuildResult:
     problems: Problems
     output: Path | None = None
-    files: dict[str, bytes] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)  # drawn in this build
+    reused: set[str] = field(default_factory=set)  # already published exactly so
     written: bool = False
+    # When a page depends on the clock next changes, e.g. a maintenance window opens.
+    next_change: datetime | None = None
 
 
-def render_site(site: Site, theme: Theme) -> dict[str, bytes]:
-    """Every output file as bytes. Two parts claiming one path is a bug, not a choice."""
-    files: dict[str, bytes] = dict(theme.assets)
-    for part in (render_pages(site, theme), render_feeds(site), render_api(site),
-                 render_calendar(site)):
+def render_site(site: Site, theme: Theme, code: str = "",
+                published: Mapping[str, str] | None = None) -> Pages:
+    """Every output file as bytes, except pages `published` already holds under the same key.
+    Two parts claiming one path is a bug, not a choice."""
+    pages = render_pages(site, theme, code, published)
+    files = dict(theme.assets)
+    for part in (pages.files, render_feeds(site), render_api(site), render_calendar(site)):
         clash = files.keys() & part.keys()
         if clash:
             raise RuntimeError(f"two outputs claim {sorted(clash)[0]}")
         files.update(part)
-    return files
+    return Pages(files, pages.keys, pages.reused)
 
 
 def _check_output(config: Config, output: Path, problems: Problems) -> None:
@@ -56,36 +69,72 @@ def _check_output(config: Config, output: Path, problems: Problems) -> None:
                            f"`{source}`: choose a folder outside it")
 
 
+def cache_file(output: Path) -> Path:
+    return store_for(output) / CACHE
+
+
+class Builder:
+    """Builds one site again and again, redoing only what changed since the last build.
+
+    What it keeps never changes the output: parsed incidents are keyed by their bytes and the
+    configuration, pages by every input they are drawn from (see `render.Page.key`).
+    """
+
+    def __init__(self, config_path: Path, now: str | None = None, out: Path | None = None,
+                 strict: bool = False, write: bool = True) -> None:
+        self.config_path, self.now, self.out = config_path, now, out
+        self.strict, self.write = strict, write
+        self._cache: ParseCache | None = None
+
+    def _parse_cache(self, config: Config, output: Path) -> ParseCache:
+        context = digest(fingerprint.code(), repr(config))
+        if self._cache is None or self._cache.context != context:
+            self._cache = ParseCache.load(cache_file(output), context)
+        return self._cache
+
+    def build(self) -> BuildResult:
+        """Check everything, and unless there is a problem, publish the whole site."""
+        problems = Problems()
+        config = load_config(self.config_path, problems)
+        if config is None:
+            return BuildResult(problems)
+        try:
+            moment = resolve_now(self.now, config.zone)
+        except TimeError as exc:
+            raise UsageError(f"--now: {exc}" if self.now else str(exc)) from None
+        output = self.out if self.out is not None else config.output_dir
+        if self.write:
+            _check_output(config, output, problems)
+        usable = not problems.errors
+        cache = self._parse_cache(config, output)
+        incidents = load_incidents(config, problems, cache)
+        if self.write and usable:
+            with contextlib.suppress(OSError):  # a cache that cannot be kept only costs time
+                cache.save(cache_file(output))
+        theme = load_theme(config.templates_dir, problems)
+        if problems.errors:
+            return BuildResult(problems, output)
+        site = Site(config, incidents, moment)
+        clock_warnings(site, problems)
+        upcoming = next_change(site)
+        try:
+            rendered = render_site(site, theme, fingerprint.code(),
+                                   published(output) if self.write else None)
+        except RenderError as exc:
+            problems.error(exc.path, exc.line, f"template error: {exc.message}")
+            return BuildResult(problems, output)
+        result = BuildResult(problems, output, rendered.files, rendered.reused,
+                             next_change=upcoming)
+        if problems.fails(self.strict) or not self.write:
+            return result
+        try:
+            result.written = publish(rendered.files, output, rendered.keys, rendered.reused)
+        except (PublishError, OSError) as exc:
+            problems.error(output, 1, f"cannot publish: {exc}")
+        return result
+
+
 def build(config_path: Path, now: str | None = None, out: Path | None = None,
           strict: bool = False, write: bool = True) -> BuildResult:
     """Check everything, and unless there is a problem, publish the whole site."""
-    problems = Problems()
-    config = load_config(config_path, problems)
-    if config is None:
-        return BuildResult(problems)
-    try:
-        moment = resolve_now(now, config.zone)
-    except TimeError as exc:
-        raise UsageError(f"--now: {exc}" if now else str(exc)) from None
-    incidents = load_incidents(config, problems)
-    theme = load_theme(config.templates_dir, problems)
-    output = out if out is not None else config.output_dir
-    if write:
-        _check_output(config, output, problems)
-    if problems.errors:
-        return BuildResult(problems, output)
-    site = Site(config, incidents, moment)
-    clock_warnings(site, problems)
-    try:
-        files = render_site(site, theme)
-    except RenderError as exc:
-        problems.error(exc.path, exc.line, f"template error: {exc.message}")
-        return BuildResult(problems, output)
-    if problems.fails(strict) or not write:
-        return BuildResult(problems, output, files)
-    try:
-        written = publish(files, output)
-    except (PublishError, OSError) as exc:
-        problems.error(output, 1, f"cannot publish: {exc}")
-        return BuildResult(problems, output, files)
-    return BuildResult(problems, output, files, written)
+    return Builder(config_path, now, out, strict, write).build()

@@ -59,7 +59,8 @@ def _summary(result: BuildResult, strict: bool, verb: str) -> int:
     if verb == "check":
         print(f"Checked: {counts}.")
     elif result.written:
-        print(f"Published {len(result.files)} files to {result.output} ({counts}).")
+        print(f"Published {len(result.files) + len(result.reused)} files to {result.output} "
+              f"({len(result.files)} rendered, {len(result.reused)} unchanged; {counts}).")
     else:
         print(f"Nothing changed: {result.output} is up to date ({counts}).")
     return OK

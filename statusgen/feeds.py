@@ -17,16 +17,24 @@ class Entry:
     update: Update
 
 
-def entries(site: Site, component_id: str | None = None) -> list[Entry]:
-    """The newest updates first, for every incident or for those touching one component."""
-    found = [
-        Entry(incident, update)
-        for incident in site.incidents
-        if component_id is None or any(c == component_id for c, _ in incident.components)
-        for update in incident.updates
-    ]
+def newest_first(site: Site) -> list[Entry]:
+    """Every update, newest first: sorted once and shared by every feed."""
+    found = [Entry(incident, update) for incident in site.incidents for update in incident.updates]
     found.sort(key=lambda e: (e.update.time, e.incident.slug), reverse=True)
-    return found[: site.config.feed_entries]
+    return found
+
+
+def entries(site: Site, component_id: str | None = None,
+            ordered: list[Entry] | None = None) -> list[Entry]:
+    """The newest updates first, for every incident or for those touching one component."""
+    limit = site.config.feed_entries
+    found: list[Entry] = []
+    for entry in newest_first(site) if ordered is None else ordered:
+        if len(found) >= limit:
+            break
+        if component_id is None or any(c == component_id for c, _ in entry.incident.components):
+            found.append(entry)
+    return found
 
 
 def _content(site: Site, entry: Entry) -> str:
@@ -79,8 +87,9 @@ def render_feeds(site: Site) -> dict[str, bytes]:
     scopes: list[tuple[str, str, str | None]] = [("", site.config.title, None)]
     scopes += [(f"components/{c.id}/", f"{site.config.title}: {c.name}", c.id)
                for c in site.config.components]
+    ordered = newest_first(site)
     for prefix, title, component_id in scopes:
-        found = entries(site, component_id)
+        found = entries(site, component_id, ordered)
         page = base + prefix
         rss = _generator(site, f"{page}feed.xml", page, title, found, atom=False)
         atom = _generator(site, f"{page}atom.xml", page, title, found, atom=True)

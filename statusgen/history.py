@@ -9,6 +9,22 @@ from statusgen.model import Incident, Site
 
 
 @dataclass(frozen=True)
+class MonthLink:
+    """A month as other pages name it: enough to link to it, not what it holds."""
+
+    first: date
+    count: int
+
+    @property
+    def path(self) -> str:
+        return f"history/{self.first:%Y-%m}/index.html"
+
+    @property
+    def label(self) -> str:
+        return f"{self.first:%B %Y}"
+
+
+@dataclass(frozen=True)
 class Month:
     first: date
     incidents: tuple[Incident, ...]  # newest first
@@ -19,12 +35,16 @@ class Month:
         return Month(date(local.year, local.month, 1), ())
 
     @property
+    def link(self) -> MonthLink:
+        return MonthLink(self.first, len(self.incidents))
+
+    @property
     def path(self) -> str:
-        return f"history/{self.first:%Y-%m}/index.html"
+        return self.link.path
 
     @property
     def label(self) -> str:
-        return f"{self.first:%B %Y}"
+        return self.link.label
 
 
 def months(site: Site) -> list[Month]:

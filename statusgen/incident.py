@@ -11,6 +11,7 @@ import yaml
 
 from statusgen.body import Block, section_key, split_blocks
 from statusgen.config import Config
+from statusgen.digest import digest
 from statusgen.frontmatter import (
     Field,
     FrontMatterError,
@@ -123,7 +124,8 @@ def parse_incident(path: Path, data: bytes, config: Config,
         return None, problems
     reader = _Reader(path, document.fields, config.zone, problems)
     try:
-        incident = _build(path, reader, document.body, document.body_line, config, renderer)
+        incident = _build(path, reader, document.body, document.body_line, config, renderer,
+                          digest(data))
     except RecursionError:
         problems.error(path, document.body_line, "the Markdown is nested too deeply to render: "
                        "flatten the deepest list or quote")
@@ -132,7 +134,7 @@ def parse_incident(path: Path, data: bytes, config: Config,
 
 
 def _build(path: Path, reader: _Reader, body: str, body_line: int, config: Config,
-           renderer: MarkdownRenderer) -> Incident | None:
+           renderer: MarkdownRenderer, source: str) -> Incident | None:
     problems = reader.problems
     kind = reader.choice("kind", Kind, Kind.INCIDENT) or Kind.INCIDENT
     _check_keys(reader, kind)
@@ -170,7 +172,7 @@ def _build(path: Path, reader: _Reader, body: str, body_line: int, config: Confi
         components=components, started=started, estimated_restore=estimate,
         next_update=next_update, resolved=resolved, scheduled_start=start, scheduled_end=end,
         sections=tuple(parts.sections), updates=tuple(updates),
-        prevention=Tasks(*count_tasks(parts.prevention)),
+        prevention=Tasks(*count_tasks(parts.prevention)), source=source,
     )
     _advise(incident, reader, parts.headings)
     return incident

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
+from statusgen import parallel
+from statusgen.cache import ParseCache, Parsed, Signature, clock_ns, signature
 from statusgen.config import SLUG, Config
+from statusgen.digest import digest
 from statusgen.incident import parse_incident
 from statusgen.markup import MarkdownRenderer
 from statusgen.model import Incident
@@ -50,16 +55,26 @@ def _stem(name: str) -> str:
     return name[: -len(suffix)]
 
 
-def load_incidents(config: Config, problems: Problems) -> tuple[Incident, ...]:
-    """Read every incident file; problems for all of them are collected in one pass."""
+# Forking workers pays off only for a large batch of files to parse.
+PARALLEL_FILES = 200
+
+
+def load_incidents(config: Config, problems: Problems,
+                   cache: ParseCache | None = None) -> tuple[Incident, ...]:
+    """Read every incident file; problems for all of them are collected in one pass.
+
+    With a `cache`, only files whose bytes changed since it was filled are parsed again.
+    """
     folder = config.incidents_dir
     if not folder.is_dir():
         problems.error(config.path, 1, f"the incidents folder `{folder}` does not exist; "
                        "create it, or set `incidents` under [paths]")
         return ()
-    renderer = MarkdownRenderer()
-    incidents: list[Incident] = []
+    if cache is None:
+        cache = ParseCache("")
     slugs: dict[str, Path] = {}
+    order: list[Path] = []
+    todo: list[tuple[Path, bytes, Signature, int]] = []
     for path in incident_files(folder, problems):
         slug = path.stem
         if not SLUG.match(slug):
@@ -72,18 +87,47 @@ def load_incidents(config: Config, problems: Problems) -> tuple[Incident, ...]:
                            f"{slugs[slug].relative_to(folder)}: every file needs its own name")
             continue
         slugs[slug] = path
+        read_at = clock_ns()
         try:
+            now = signature(path.stat())
+            known = cache.get(path)
+            if known is not None and known.unchanged(now):
+                order.append(path)
+                continue
             data = path.read_bytes()
         except OSError as exc:
             problems.error(path, 1, f"cannot read the file: {exc.strerror}")
             continue
-        try:
-            incident, found = parse_incident(path, data, config, renderer)
-        except Exception as exc:  # a bug meeting an odd file must still name the file
-            problems.error(path, 1, f"statusgen could not read this file ({type(exc).__name__}: "
-                           f"{exc}); please report it with the file attached")
-            continue
-        problems.extend(found)
-        if incident is not None:
-            incidents.append(incident)
+        order.append(path)
+        if known is not None and known.source == digest(data):
+            cache.put(path, replace(known, signature=now, read_at=read_at))
+        else:
+            todo.append((path, data, now, read_at))
+    renderer = MarkdownRenderer()
+
+    def parse(batch: Sequence[tuple[Path, bytes, Signature, int]]) -> list[Parsed]:
+        return [_parse(path, data, now, read_at, config, renderer)
+                for path, data, now, read_at in batch]
+
+    for (path, *_), parsed in zip(todo, parallel.split(parse, todo, PARALLEL_FILES), strict=True):
+        cache.put(path, parsed)
+    cache.keep_only({str(path) for path in order})
+    incidents: list[Incident] = []
+    for path in order:
+        parsed = cache.entries[str(path)]
+        problems.items.extend(parsed.problems)
+        if parsed.incident is not None:
+            incidents.append(parsed.incident)
     return tuple(sorted(incidents, key=lambda i: (i.started, i.slug), reverse=True))
+
+
+def _parse(path: Path, data: bytes, now: Signature, read_at: int, config: Config,
+           renderer: MarkdownRenderer) -> Parsed:
+    try:
+        incident, found = parse_incident(path, data, config, renderer)
+    except Exception as exc:  # a bug meeting an odd file must still name the file
+        found = Problems()
+        found.error(path, 1, f"statusgen could not read this file ({type(exc).__name__}: "
+                    f"{exc}); please report it with the file attached")
+        incident = None
+    return Parsed(now, read_at, digest(data), incident, tuple(found.items))

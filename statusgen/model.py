@@ -144,6 +144,7 @@ class Incident:
     sections: tuple[Section, ...]
     updates: tuple[Update, ...]  # newest first
     prevention: Tasks
+    source: str  # a digest of the file's bytes: the same source always gives the same incident
 
     @property
     def is_maintenance(self) -> bool:

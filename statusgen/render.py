@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from statusgen import status, uptime, words
+from statusgen import parallel, status, uptime, words
 from statusgen.badges import render_badges
+from statusgen.digest import digest
 from statusgen.history import Month, months
 from statusgen.model import Incident, SectionKey, Site
 from statusgen.theme import Theme
 from statusgen.times import iso_utc
 
 RECENT_ON_COMPONENT = 50
+# Forking pays off only when there are enough pages to share out.
+PARALLEL_PAGES = 300
 
 
 class RenderError(Exception):
@@ -25,6 +30,9 @@ class RenderError(Exception):
     def __init__(self, path: Path, line: int, message: str) -> None:
         super().__init__(message)
         self.path, self.line, self.message = path, line, message
+
+    def __reduce__(self) -> tuple[type[RenderError], tuple[Path, int, str]]:
+        return RenderError, (self.path, self.line, self.message)  # it may cross from a worker
 
 
 class _ThemeLoader(jinja2.BaseLoader):
@@ -62,10 +70,15 @@ def environment(theme: Theme, site: Site) -> jinja2.Environment:
 
 def _relative(page: str) -> Callable[[str], str]:
     """Links from one page to another that work under any path and straight from the disk."""
-    folder = posixpath.dirname(page) or "."
+    folder = [part for part in posixpath.dirname(page).split("/") if part]
 
     def url(target: str) -> str:
-        return posixpath.relpath(target, folder)
+        # posixpath.relpath would ask the system for the working folder on every link.
+        parts = target.split("/")
+        shared = 0
+        while shared < min(len(folder), len(parts) - 1) and folder[shared] == parts[shared]:
+            shared += 1
+        return "/".join([".."] * (len(folder) - shared) + parts[shared:]) or "."
 
     return url
 
@@ -78,42 +91,38 @@ def component_path(component_id: str) -> str:
     return f"components/{component_id}/index.html"
 
 
-def _pages(site: Site) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    """Every page as (output path, template, page-specific values)."""
-    yield "index.html", "index.html", {}
-    for incident in site.incidents:
-        yield incident_path(incident), "incident.html", {"incident": incident}
-    all_months = months(site)
-    yield "history/index.html", "history.html", {"months": all_months}
-    for month in all_months:
-        if month.incidents:
-            yield month.path, "month.html", {"month": month, "months": all_months}
-    for component in site.config.components:
-        related = status.incidents_for(site, component.id)
-        yield component_path(component.id), "component.html", {
-            "component": component,
-            "uptime": uptime.uptime(site, component.id),
-            "related": related[:RECENT_ON_COMPONENT],
-            "older": len(related) > RECENT_ON_COMPONENT,
-        }
+@dataclass(frozen=True)
+class Page:
+    path: str
+    template: str
+    values: dict[str, Any]
+    key: str | None = None  # names every input of the page; None: drawn on every build
 
 
-def _shared(site: Site) -> dict[str, Any]:
-    """Values every page needs, worked out once per build."""
-    statuses = status.component_statuses(site)
+@dataclass
+class Pages:
+    files: dict[str, bytes] = field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)  # path → key, for pages a later build
+    reused: set[str] = field(default_factory=set)  # may reuse; and paths not drawn this time
+
+
+def _clocked(clock: datetime, live: bool) -> dict[str, Any]:
+    """What a page may know about time. On incident and month pages the clock stops once
+    everything on the page is over (see `status.page_clock`), so those pages stop changing."""
+    return {
+        "now": clock,
+        "live": live,
+        "is_overdue": lambda i: status.is_overdue(i, clock),
+        "window": lambda i: status.window(i, clock),
+        "phase": lambda i: status.phase_label(i, clock),
+        "estimate_passed": lambda i: status.estimate_passed(i, clock),
+    }
+
+
+def _common(site: Site) -> dict[str, Any]:
+    """What every page may use: the configuration and helpers that do not depend on the clock."""
     return {
         "site": site.config,
-        "now": site.now,
-        "statuses": statuses,
-        "overall": status.overall(site),
-        "groups": status.groups(site, statuses),
-        "active": status.active(site),
-        "upcoming": status.upcoming(site),
-        "recent": status.recent_days(site),
-        "is_overdue": lambda i: status.is_overdue(i, site.now),
-        "window": lambda i: status.window(i, site.now),
-        "phase": lambda i: status.phase_label(i, site.now),
-        "estimate_passed": lambda i: status.estimate_passed(i, site.now),
         "kind_label": status.kind_label,
         "component_name": site.config.name_of,
         "incident_path": incident_path,
@@ -124,15 +133,87 @@ def _shared(site: Site) -> dict[str, Any]:
     }
 
 
-def render_pages(site: Site, theme: Theme) -> dict[str, bytes]:
+def _current(site: Site) -> dict[str, Any]:
+    """The state of everything now: only on pages that are drawn on every build."""
+    statuses = status.component_statuses(site)
+    return {
+        **_clocked(site.now, True),
+        "statuses": statuses,
+        "overall": status.overall(site),
+        "groups": status.groups(site, statuses),
+        "active": status.active(site),
+        "upcoming": status.upcoming(site),
+        "recent": status.recent_days(site),
+    }
+
+
+def _pages(site: Site, salt: str) -> Iterator[Page]:
+    """Every page. Incident and month pages see only their own incidents and a clock that
+    stops, so their key can say when the copy already published is still right."""
+    common = _common(site)
+    current = {**common, **_current(site)}
+
+    def stopped(incidents: tuple[Incident, ...], template: str,
+                *parts: str) -> tuple[dict[str, Any], str]:
+        clock, live = status.page_clock(incidents, site.now)
+        sources = [f"{i.slug}:{i.source}" for i in incidents]
+        key = digest(salt, template, iso_utc(clock), str(live), *parts, *sources)
+        return {**common, **_clocked(clock, live)}, key
+
+    yield Page("index.html", "index.html", current)
+    for incident in site.incidents:
+        values, key = stopped((incident,), "incident.html")
+        yield Page(incident_path(incident), "incident.html", {**values, "incident": incident}, key)
+    all_months = months(site)
+    links = tuple(m.link for m in all_months)
+    yield Page("history/index.html", "history.html", {**common, **_clocked(site.now, True),
+                                                      "months": links})
+    calendar = digest(*(f"{m.path}:{m.count}" for m in links))
+    for month in all_months:
+        if month.incidents:
+            values, key = stopped(month.incidents, "month.html", month.path, calendar)
+            yield Page(month.path, "month.html", {**values, "month": month, "months": links}, key)
+    for component in site.config.components:
+        related = status.incidents_for(site, component.id)
+        yield Page(component_path(component.id), "component.html", {
+            **current,
+            "component": component,
+            "uptime": uptime.uptime(site, component.id),
+            "related": related[:RECENT_ON_COMPONENT],
+            "older": len(related) > RECENT_ON_COMPONENT,
+        })
+
+
+def theme_salt(theme: Theme, site: Site, code: str) -> str:
+    """Everything every page shares: a different theme, configuration or program draws anew."""
+    parts: list[str | bytes] = [code, repr(site.config)]
+    for name, (source, path) in sorted(theme.templates.items()):
+        parts += [name, str(path), source]
+    return digest(*parts)
+
+
+def render_pages(site: Site, theme: Theme, code: str = "",
+                 published: Mapping[str, str] | None = None) -> Pages:
+    """Draw every page, except those `published` already holds under the same key."""
     env = environment(theme, site)
-    shared = _shared(site)
-    output: dict[str, bytes] = {}
-    for path, template, values in _pages(site):
-        output[path] = _render(env, template, {**shared, **values, "url": _relative(path),
-                                               "page": path})
-    output.update(render_badges(site, lambda name, values: _render(env, name, values)))
-    return output
+    result = Pages()
+    todo: list[Page] = []
+    for page in _pages(site, theme_salt(theme, site, code)):
+        if page.key is not None:
+            result.keys[page.path] = page.key
+            if published is not None and published.get(page.path) == page.key:
+                result.reused.add(page.path)
+                continue
+        todo.append(page)
+
+    def draw(pages: Sequence[Page]) -> list[bytes]:
+        return [_render(env, p.template, {**p.values, "url": _relative(p.path), "page": p.path})
+                for p in pages]
+
+    for page, data in zip(todo, parallel.split(draw, todo, minimum=PARALLEL_PAGES), strict=True):
+        result.files[page.path] = data
+    result.files.update(render_badges(site, lambda name, values: _render(env, name, values)))
+    return result
 
 
 def _render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> bytes:

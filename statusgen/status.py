@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
@@ -67,6 +68,53 @@ def estimate_passed(incident: Incident, now: datetime) -> bool:
     """The promised restore time has passed and service is not restored."""
     promised = incident.estimated_restore
     return promised is not None and promised < now and not incident.is_resolved
+
+
+def settled_at(incident: Incident) -> datetime | None:
+    """From when nothing about the incident depends on the clock: it is over, and every time
+    it names has passed. None while it is open."""
+    if incident.resolved is None:
+        return None
+    named = [incident.started, incident.resolved, incident.estimated_restore,
+             incident.next_update, incident.scheduled_start, incident.scheduled_end,
+             *(u.time for u in incident.updates)]
+    # A second past the last time, so `time < clock` reads the same as `time < now` after it.
+    return max(t for t in named if t is not None) + timedelta(seconds=1)
+
+
+def page_clock(incidents: Iterable[Incident], now: datetime) -> tuple[datetime, bool]:
+    """The clock a page about only these incidents is drawn at, and whether it still runs.
+
+    Once all of them are settled the page stops at the last settling moment, and every
+    comparison with the clock reads as it would at `now`: the page stays byte for byte the
+    same from then on, so it need never be drawn again.
+    """
+    moments = [settled_at(i) for i in incidents]
+    if not moments or any(m is None or m > now for m in moments):
+        return now, True
+    return max(m for m in moments if m is not None), False
+
+
+# While something is open its page says "ongoing for …": redraw it now and then.
+OPEN_REFRESH = timedelta(minutes=5)
+
+
+def next_change(site: Site) -> datetime:
+    """The next moment the pages would read differently with no file changed: a window opens
+    or closes, a promise falls due, a page settles, or the day changes."""
+    now = site.now
+    zone = site.config.zone
+    tomorrow = local_date(now, zone) + timedelta(days=1)
+    moments = [day_start(tomorrow, zone)]
+    for incident in site.incidents:
+        if incident.resolved is None:
+            moments.append(now + OPEN_REFRESH)
+        named = [incident.started, incident.resolved, incident.estimated_restore,
+                 incident.pending_next_update, incident.scheduled_start, incident.scheduled_end,
+                 settled_at(incident), *(u.time for u in incident.updates)]
+        moments += [t for t in named if t is not None and t >= now]
+    # Comparisons with the clock are strict: a promise made for 15:00 is overdue after it.
+    return min(moments) + timedelta(seconds=1)
 
 
 def component_statuses(site: Site) -> dict[str, ComponentStatus]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta, tzinfo
 
 from statusgen.model import Incident
 
 
+@functools.lru_cache(maxsize=4096)  # a page names the same few moments many times
 def show_time(moment: datetime, zone: tzinfo) -> str:
     """`20 Nov 2026, 15:31 CET`."""
     local = moment.astimezone(zone)

@@ -8,14 +8,18 @@ removing files nothing produces any more, then switches the link in one atomic r
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+from statusgen.digest import digest
 
 MANIFEST = "manifest.json"
 SLOTS = ("a", "b")
+WRITERS = 4
 
 
 class PublishError(Exception):
@@ -24,10 +28,6 @@ class PublishError(Exception):
 
 def store_for(output: Path) -> Path:
     return output.parent / f".{output.name}.statusgen"
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _current_slot(output: Path, store: Path) -> str | None:
@@ -52,12 +52,29 @@ def _claim(output: Path, store: Path) -> None:
                            "move it away or choose another output folder with --out")
 
 
-def _read_manifest(slot: Path) -> dict[str, str]:
+# One manifest entry per file: [digest, size, key]. The key names the inputs a page was drawn
+# from, so a later build can tell the copy on disk is still right without drawing it again.
+Entry = tuple[str, int, str]
+
+
+def _read_manifest(slot: Path) -> dict[str, Entry]:
     try:
         data = json.loads((slot.parent / f"{slot.name}.{MANIFEST}").read_text("utf-8"))
     except (OSError, ValueError):
         return {}
-    return data if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        return {}
+    found: dict[str, Entry] = {}
+    for path, entry in data.items():
+        if not (isinstance(entry, list) and len(entry) == 3):
+            return {}  # a manifest from another version: the slot is rewritten in full
+        found[path] = (str(entry[0]), int(entry[1]), str(entry[2]))
+    return found
+
+
+def _write_manifest(store: Path, slot: str, manifest: dict[str, Entry]) -> None:
+    _write_atomic(store / f"{slot}.{MANIFEST}",
+                  json.dumps(manifest, sort_keys=True, separators=(",", ":")).encode("utf-8"))
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -73,61 +90,146 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def _present(target: Path, data: bytes) -> bool:
+def _present(target: Path, size: int) -> bool:
     """The file is there with the right size: the manifest alone cannot see a damaged copy."""
     try:
-        return target.stat().st_size == len(data)
+        return target.stat().st_size == size
     except OSError:
         return False
 
 
-def _intact(slot: Path, files: dict[str, bytes]) -> bool:
-    return all(_present(slot / path, data) for path, data in files.items())
+def _intact(slot: Path, manifest: dict[str, Entry]) -> bool:
+    return all(_present(slot / path, entry[1]) for path, entry in manifest.items())
 
 
-def _sync(slot: Path, files: dict[str, bytes], manifest: dict[str, str],
-          known: dict[str, str]) -> None:
-    """Make `slot` hold exactly `files`, touching only what differs from what it held."""
-    for path, data in files.items():
-        target = slot / path
-        if known.get(path) != manifest[path] or not _present(target, data):
-            _write_atomic(target, data)
-    for existing in sorted(slot.rglob("*"), reverse=True) if slot.is_dir() else []:
-        relative = existing.relative_to(slot).as_posix()
-        if existing.is_dir():
-            if not any(existing.iterdir()):
-                existing.rmdir()
-        elif relative not in files:
-            existing.unlink()
+def published(output: Path) -> dict[str, str]:
+    """Path to key for each keyed file of the live site that is really there."""
+    store = store_for(output)
+    current = _current_slot(output, store)
+    if current is None:
+        return {}
+    slot = store / current
+    return {path: key for path, (_, size, key) in _read_manifest(slot).items()
+            if key and _present(slot / path, size)}
 
 
-def publish(files: dict[str, bytes], output: Path) -> bool:
-    """Publish `files` at `output`; return False when the site was already exactly this."""
+class _Slot:
+    """Writes into the idle slot. Nobody reads it, but a file is always replaced, never
+    rewritten in place: the other slot may share it through a hard link."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.folders: set[Path] = set()
+
+    def prepare(self, paths: Iterable[str]) -> None:
+        for folder in sorted({(self.root / path).parent for path in paths}):
+            if folder not in self.folders:
+                folder.mkdir(parents=True, exist_ok=True)
+                self.folders.add(folder)
+
+    def _fresh(self, target: Path) -> None:
+        if target.parent not in self.folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(target.parent)
+        target.unlink(missing_ok=True)
+
+    def write(self, path: str, data: bytes) -> None:
+        target = self.root / path
+        self._fresh(target)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+
+    def share(self, path: str, source: Path) -> None:
+        """Take the live copy of a file that did not change, by hard link where possible."""
+        target = self.root / path
+        self._fresh(target)
+        try:
+            os.link(source, target)
+        except OSError:
+            self.write(path, source.read_bytes())
+
+    def remove(self, path: str) -> None:
+        target = self.root / path
+        target.unlink(missing_ok=True)
+        for folder in target.relative_to(self.root).parents:
+            if folder == Path("."):
+                break
+            try:
+                (self.root / folder).rmdir()
+            except OSError:
+                break
+
+    def remove_all_but(self, keep: dict[str, Entry]) -> None:
+        """Without a trustworthy manifest, look at every file."""
+        for existing in sorted(self.root.rglob("*"), reverse=True):
+            relative = existing.relative_to(self.root).as_posix()
+            if existing.is_dir():
+                if not any(existing.iterdir()):
+                    existing.rmdir()
+            elif relative not in keep:
+                existing.unlink()
+
+
+def publish(files: dict[str, bytes], output: Path, keys: Mapping[str, str] | None = None,
+            reused: Iterable[str] = ()) -> bool:
+    """Publish `files`, plus the `reused` files of the live site as they are, at `output`.
+
+    `keys` are recorded for later builds (see `published`). Returns False when the site was
+    already exactly this.
+    """
     store = store_for(output)
     _claim(output, store)
     store.mkdir(parents=True, exist_ok=True)
     with (store / "lock").open("a") as lock:
         # Two builds at once would both fill the idle copy; the second waits for the first.
         fcntl.flock(lock, fcntl.LOCK_EX)
-        return _publish_locked(files, output, store)
+        return _publish_locked(files, output, store, keys or {}, reused)
 
 
-def _publish_locked(files: dict[str, bytes], output: Path, store: Path) -> bool:
+def _publish_locked(files: dict[str, bytes], output: Path, store: Path,
+                    keys: Mapping[str, str], reused: Iterable[str]) -> bool:
     current = _current_slot(output, store)
-    manifest = {path: _digest(data) for path, data in files.items()}
-    if current is not None and _read_manifest(store / current) == manifest \
-            and _intact(store / current, files):
+    live = _read_manifest(store / current) if current is not None else {}
+    manifest: dict[str, Entry] = {
+        path: (digest(data), len(data), keys.get(path, "")) for path, data in files.items()
+    }
+    for path in reused:
+        if path not in live or live[path][2] != keys.get(path):
+            raise PublishError("the published site changed while this build ran; build again")
+        manifest[path] = live[path]
+    if current is not None and live == manifest and _intact(store / current, manifest):
         return False
-    slot = store / next(s for s in SLOTS if s != current)
-    slot.mkdir(parents=True, exist_ok=True)
-    known = _read_manifest(slot)
+    name = next(s for s in SLOTS if s != current)
+    slot = _Slot(store / name)
+    slot.root.mkdir(parents=True, exist_ok=True)
+    known = _read_manifest(slot.root)
     # Forget what the slot holds until the sync has finished: an interrupted build is redone.
-    _write_atomic(store / f"{slot.name}.{MANIFEST}", b"{}")
-    _sync(slot, files, manifest, known)
-    _write_atomic(store / f"{slot.name}.{MANIFEST}",
-                  json.dumps(manifest, sort_keys=True).encode("utf-8"))
+    _write_manifest(store, name, {})
+    def bring_up_to_date(path: str) -> None:
+        entry = manifest[path]
+        if known.get(path) == entry and _present(slot.root / path, entry[1]):
+            return
+        if path in files:
+            slot.write(path, files[path])
+        else:
+            assert current is not None
+            slot.share(path, store / current / path)
+
+    # Creating files and folders waits on the disk far more than on Python: a few threads
+    # keep it busy. Folders first, in order, so that no two threads create the same one.
+    slot.prepare(manifest.keys() - known.keys())
+    with ThreadPoolExecutor(WRITERS) as pool:
+        for _ in pool.map(bring_up_to_date, manifest, chunksize=64):
+            pass
+    if known:
+        for path in known.keys() - manifest.keys():
+            slot.remove(path)
+    else:
+        slot.remove_all_but(manifest)
+    _write_manifest(store, name, manifest)
     link = output.parent / f".{output.name}.link-{os.getpid()}"
     link.unlink(missing_ok=True)
-    os.symlink(os.path.relpath(slot, output.parent), link)
+    os.symlink(os.path.relpath(slot.root, output.parent), link)
     os.replace(link, output)
     return True

@@ -172,6 +172,8 @@ def test_unexpected_crash_names_the_file_without_traceback(built: Project,
         raise ZeroDivisionError("boom")
 
     monkeypatch.setattr(statusgen.load, "parse_incident", explode)
+    incident = built.root / "incidents/2026-11-20-card-payments.md"
+    incident.write_text(incident.read_text() + "\n")  # changed, so parsed again, not cached
     err = _fails_with(built, "incidents/2026-11-20-card-payments.md:1: error: statusgen could not "
                              "read this file (ZeroDivisionError: boom)")
     assert "Traceback" not in err
