@@ -60,7 +60,7 @@ def _summary(result: BuildResult, strict: bool, verb: str) -> int:
         print(f"Checked: {counts}.")
     elif result.written:
         print(f"Published {len(result.files) + len(result.reused)} files to {result.output} "
-              f"({len(result.files)} rendered, {len(result.reused)} unchanged; {counts}).")
+              f"({counts}); {len(result.files)} rendered, {len(result.reused)} unchanged.")
     else:
         print(f"Nothing changed: {result.output} is up to date ({counts}).")
     return OK
