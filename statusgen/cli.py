@@ -10,7 +10,7 @@ from datetime import UTC
 from pathlib import Path
 
 from statusgen import __version__
-from statusgen.build import BuildResult, UsageError, build
+from statusgen.build import Builder, BuildResult, UsageError, build
 from statusgen.config import CONFIG_NAME, Config, find_config, load_config
 from statusgen.problems import Problems, print_problems
 
@@ -107,10 +107,21 @@ def cmd_update(args: argparse.Namespace) -> int:
     return update_incident(args, load_config_or_fail(args))
 
 
+def _builder(args: argparse.Namespace) -> Builder:
+    return Builder(config_path(args), now=args.now, out=Path(args.out) if args.out else None,
+                   strict=args.strict)
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    from statusgen.watch import watch
+
+    return watch(_builder(args), args.strict)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from statusgen.serve import serve
 
-    return serve(config_path(args), args.port, args.now, Path(args.out) if args.out else None)
+    return serve(_builder(args), args.port, args.strict)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -142,10 +153,16 @@ def parser() -> argparse.ArgumentParser:
     build_.add_argument("--out", metavar="DIR", help="output folder (default: site/)")
     build_.set_defaults(run=cmd_build)
 
-    serve = commands.add_parser("serve", parents=[common, clock],
-                                help="build, then serve the site on 127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
-    serve.add_argument("--out", metavar="DIR", help="output folder (default: site/)")
+    live = argparse.ArgumentParser(add_help=False)
+    live.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    live.add_argument("--out", metavar="DIR", help="output folder (default: site/)")
+    watch = commands.add_parser("watch", parents=[common, clock, live],
+                                help="build, then rebuild whenever a source changes")
+    watch.set_defaults(run=cmd_watch)
+    serve = commands.add_parser("serve", parents=[common, clock, live],
+                                help="watch, and serve the site on 127.0.0.1 with live reload")
+    serve.add_argument("--port", type=int, default=8000,
+                       help="port (default: 8000; 0 picks a free one)")
     serve.set_defaults(run=cmd_serve)
 
     from statusgen.commands import add_new, add_update

@@ -66,4 +66,4 @@ def test_serve_keeps_the_last_good_site_when_the_build_fails(project: Project) -
     finally:
         _, err = _stop(process)
     assert "incidents/broken.md:1: error: no front matter" in err
-    assert "Serving the last good site" in err
+    assert "the last good site stays as it was" in err

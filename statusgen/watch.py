@@ -1,0 +1,242 @@
+"""`statusgen watch`: the one build, run again whenever a source changes or the clock moves on.
+
+File events are only a hint that something changed: a batch of them (an editor's save through a
+temporary file and a rename is several) starts one build once they settle, and the build itself
+finds what changed. Only the incidents, the templates and the configuration are watched, never
+the output, and opening or reading a file is not a change.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import FrameType
+
+from watchdog.events import (
+    EVENT_TYPE_CLOSED,
+    EVENT_TYPE_CREATED,
+    EVENT_TYPE_DELETED,
+    EVENT_TYPE_MODIFIED,
+    EVENT_TYPE_MOVED,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
+from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
+
+from statusgen.build import Builder, BuildResult
+from statusgen.config import load_config
+from statusgen.problems import Problems
+
+# An editor's save is a burst of events a few milliseconds apart: wait this long for quiet.
+SETTLE = 0.05
+# ...but never longer than this after the first event, even if a tool keeps writing.
+MOST = 1.0
+CHANGES = {EVENT_TYPE_CREATED, EVENT_TYPE_DELETED, EVENT_TYPE_MODIFIED, EVENT_TYPE_MOVED,
+           EVENT_TYPE_CLOSED}
+
+
+@dataclass(frozen=True)
+class Sources:
+    """What a site is built from, so that everything else (the output) is ignored."""
+
+    config: Path
+    incidents: Path
+    templates: Path
+
+    def covers(self, path: str) -> bool:
+        target = Path(path)
+        if target == self.config:
+            return True
+        return any(folder == target or folder in target.parents
+                   for folder in (self.incidents, self.templates))
+
+    def folders(self) -> list[tuple[Path, bool]]:
+        """(folder, recursive) pairs to watch: a folder that does not exist yet is noticed
+        through its parent."""
+        found: dict[Path, bool] = {self.config.parent: False}
+        for folder in (self.incidents, self.templates):
+            if folder.is_dir():
+                found[folder] = True
+            else:
+                found.setdefault(_existing_parent(folder), False)
+        return sorted(found.items())
+
+
+def _existing_parent(folder: Path) -> Path:
+    for parent in folder.parents:
+        if parent.is_dir():
+            return parent
+    return Path(folder.anchor)
+
+
+def sources_of(config_path: Path) -> Sources:
+    config = load_config(config_path, Problems())
+    root = config_path.resolve().parent
+    if config is None:  # a broken configuration: watch where the defaults would be
+        return Sources(config_path.resolve(), root / "incidents", root / "templates")
+    return Sources(config_path.resolve(), config.incidents_dir.resolve(),
+                   config.templates_dir.resolve())
+
+
+class _Changes(FileSystemEventHandler):
+    def __init__(self, sources: Sources, changed: Callable[[], None]) -> None:
+        self.sources, self.changed = sources, changed
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type not in CHANGES:
+            return
+        if event.is_directory and event.event_type == EVENT_TYPE_MODIFIED:
+            return  # a folder's times change when files come and go: those have their own events
+        paths = [event.src_path, getattr(event, "dest_path", "")]
+        if any(p and self.sources.covers(os.fsdecode(p)) for p in paths):
+            self.changed()
+
+
+class Watcher:
+    """Runs `builder` now, then after every settled batch of changes and whenever the pages
+    would read differently because time has passed."""
+
+    def __init__(self, builder: Builder, report: Callable[[BuildResult], None],
+                 follow_clock: bool) -> None:
+        self.builder, self.report, self.follow_clock = builder, report, follow_clock
+        self._wake = threading.Condition()
+        self._first_change: float | None = None
+        self._last_change = 0.0
+        self._stopped = False
+        self._observer: BaseObserver | None = None
+        self._sources: Sources | None = None
+
+    def changed(self) -> None:
+        with self._wake:
+            now = time.monotonic()
+            if self._first_change is None:
+                self._first_change = now
+            self._last_change = now
+            self._wake.notify()
+
+    def stop(self) -> None:
+        with self._wake:
+            self._stopped = True
+            self._wake.notify()
+
+    def build(self) -> BuildResult:
+        result = self.builder.build()
+        self.report(result)
+        self._follow(sources_of(self.builder.config_path))
+        return result
+
+    def run(self, first: BuildResult | None = None) -> None:
+        """Until `stop`. `first` is a build already made, so it is not made again."""
+        result = first if first is not None else self.build()
+        if first is not None:
+            self._follow(sources_of(self.builder.config_path))
+        try:
+            while True:
+                due = self._next_clock_build(result)
+                if not self._wait(due):
+                    return
+                result = self.build()
+        finally:
+            if self._observer is not None:
+                self._observer.stop()
+                self._observer.join()
+
+    def _next_clock_build(self, result: BuildResult) -> float | None:
+        """When, on the monotonic clock, time itself changes what the pages say."""
+        if not self.follow_clock or result.next_change is None:
+            return None
+        seconds = (result.next_change - datetime.now(UTC)).total_seconds()
+        return time.monotonic() + max(seconds, 1.0)
+
+    def _wait(self, due: float | None) -> bool:
+        """Until a batch of changes has settled or `due` comes; False once stopped."""
+        with self._wake:
+            while not self._stopped:
+                now = time.monotonic()
+                timeout: float | None = None
+                if self._first_change is not None:
+                    ready = min(self._last_change + SETTLE, self._first_change + MOST)
+                    if now >= ready:
+                        self._first_change = None
+                        return True
+                    timeout = ready - now
+                elif due is not None:
+                    if now >= due:
+                        return True
+                    timeout = due - now
+                self._wake.wait(timeout)
+            return False
+
+    def _follow(self, sources: Sources) -> None:
+        """Watch the site's sources; the configuration may have moved them."""
+        if sources == self._sources and self._observer is not None:
+            return
+        if self._observer is not None:
+            self._observer.stop()
+            self._observer.join()
+        observer = Observer()
+        handler = _Changes(sources, self.changed)
+        for folder, recursive in sources.folders():
+            observer.schedule(handler, str(folder), recursive=recursive)
+        observer.daemon = True
+        observer.start()
+        self._observer, self._sources = observer, sources
+
+
+def report_build(result: BuildResult, strict: bool) -> None:
+    """One line per build, with the problems above it."""
+    from statusgen.problems import print_problems
+
+    print_problems(result.problems)
+    stamp = datetime.now().astimezone().strftime("%H:%M:%S")
+    errors, warnings = len(result.problems.errors), len(result.problems.warnings)
+    counts = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    if result.problems.fails(strict):
+        print(f"{stamp} Not published ({counts}): the last good site stays as it was. "
+              "Fix the file and save again.", file=sys.stderr, flush=True)
+    elif result.written:
+        print(f"{stamp} Published: {len(result.files)} files rendered, {len(result.reused)} "
+              f"unchanged ({counts}).", flush=True)
+    else:
+        print(f"{stamp} Up to date ({counts}).", flush=True)
+
+
+@contextmanager
+def stop_on_terminate() -> Iterator[None]:
+    """`kill` (SIGTERM) stops a watch as cleanly as Ctrl-C does."""
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def watch(builder: Builder, strict: bool) -> int:
+    watcher = Watcher(builder, lambda r: report_build(r, strict), follow_clock=_real_clock(builder))
+    with stop_on_terminate():
+        try:
+            first = watcher.build()  # before any thread starts, so it may use every core
+            print("Watching for changes (Ctrl-C to stop).", flush=True)
+            watcher.run(first)
+        except KeyboardInterrupt:
+            watcher.stop()
+            print("Stopped.", flush=True)
+    return 0
+
+
+def _real_clock(builder: Builder) -> bool:
+    """With `--now` or SOURCE_DATE_EPOCH time stands still, so there is nothing to follow."""
+    return builder.now is None and not os.environ.get("SOURCE_DATE_EPOCH")
