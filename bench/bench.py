@@ -1,15 +1,22 @@
 #!/usr/bin/env python3
-"""Benchmark full builds on N generated incidents: medians of several runs and peak memory.
+"""Benchmark statusgen on N generated incidents: medians of several runs and peak memory.
 
-    .venv/bin/python bench/bench.py 100 1000 [--runs 3]
+    .venv/bin/python bench/bench.py 100 1000 10000 [--runs 3] [--edits 15]
 
-Each build runs in a fresh process (`statusgen build`), so the figures include start-up and
-are what a person waits for. Disk writes on shared machines are noisy: compare medians.
+- cold build: a fresh `statusgen build` process with no output and no cache, as a site's
+  first build;
+- unchanged: the same build again with nothing changed;
+- edit to published: under a running `statusgen watch`, from saving an edited incident to the
+  moment its page, the site's feeds and the JSON API on disk all show the edit.
+
+Each build runs in a fresh process, so the figures include start-up and are what a person
+waits for. Disk writes on shared machines are noisy: compare medians.
 """
 
 from __future__ import annotations
 
 import argparse
+import queue
 import random
 import resource
 import shutil
@@ -17,12 +24,15 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import IO
 
 COMPONENTS = ["checkout", "payments-api", "search", "login", "public-api", "webhooks"]
 NOW = "2026-11-20T14:50:00Z"
+STATUSGEN = Path(sys.executable).parent / "statusgen"
 WORDS = [
     "customers", "payments", "checkout", "requests", "timeout", "database", "replica", "network",
     "cache", "release", "configuration", "latency", "errors", "retry", "queue", "servers",
@@ -80,25 +90,93 @@ def make_site(folder: Path, count: int) -> None:
 
 def timed_build(folder: Path) -> tuple[float, float]:
     """Seconds and peak resident memory (MB) of one `statusgen build` process."""
-    statusgen = Path(sys.executable).parent / "statusgen"
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    subprocess.run([str(statusgen), "build", "--now", NOW, "--config",
+    subprocess.run([str(STATUSGEN), "build", "--now", NOW, "--config",
                     str(folder / "statusgen.toml")], check=True, capture_output=True)
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return seconds, max(peak, before) / 1024
 
 
-def bench(count: int, runs: int) -> None:
+def clean(folder: Path) -> None:
+    """No output and no cache: the first build a site ever has."""
+    (folder / "site").unlink(missing_ok=True)
+    shutil.rmtree(folder / "site", ignore_errors=True)
+    shutil.rmtree(folder / ".site.statusgen", ignore_errors=True)
+
+
+def _lines(stream: IO[str], into: queue.Queue[str]) -> None:
+    for line in stream:
+        into.put(line)
+
+
+def _recent(folder: Path, count: int) -> Path:
+    """A recent incident, so the edit reaches the feeds too (they hold the newest updates)."""
+    return sorted((folder / "incidents").glob("*.md"))[-1 - count % 5]
+
+
+def edit_cycles(folder: Path, edits: int) -> tuple[list[float], float]:
+    """Save an edited incident under a running `statusgen watch` and time until its page and
+    every feed on disk show the edit. Returns the seconds of each cycle and the watch's peak
+    memory (MB)."""
+    watch = subprocess.Popen([str(STATUSGEN), "watch", "--now", NOW, "--config",
+                              str(folder / "statusgen.toml")],
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: queue.Queue[str] = queue.Queue()
+    assert watch.stdout is not None
+    threading.Thread(target=_lines, args=(watch.stdout, lines), daemon=True).start()
+    try:
+        while "Watching" not in lines.get(timeout=600):
+            pass
+        cycles = []
+        for number in range(edits):
+            path = _recent(folder, number)
+            slug = path.stem
+            marker = f"edit{number}x{random.randrange(10**9)}"
+            text = path.read_text()
+            # The newest update is the first `### ` heading's paragraph: feeds carry it.
+            head, _, rest = text.partition("\n### ")
+            heading, _, body = rest.partition("\n")
+            edited = f"{head}\n### {heading}\n{marker} {body}"
+            affected = [folder / "site" / "incidents" / slug / "index.html",
+                        folder / "site" / "feed.xml", folder / "site" / "atom.xml",
+                        folder / "site" / "api" / "v2" / "incidents.json"]
+            start = time.perf_counter()
+            path.write_text(edited)
+            while not all(_shows(page, marker) for page in affected):
+                if time.perf_counter() - start > 60:
+                    raise RuntimeError(f"edit {number} never reached the site")
+                time.sleep(0.002)
+            cycles.append(time.perf_counter() - start)
+            time.sleep(0.3)  # like a person: one save, then the next
+        return cycles, _peak_mb(watch.pid)
+    finally:
+        watch.terminate()
+        watch.wait(timeout=30)
+
+
+def _shows(page: Path, marker: str) -> bool:
+    try:
+        return marker in page.read_text()
+    except OSError:
+        return False
+
+
+def _peak_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def bench(count: int, runs: int, edits: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         make_site(folder, count)
         cold, warm, peaks = [], [], []
         for _ in range(runs):
-            shutil.rmtree(folder / "site", ignore_errors=True)
-            (folder / "site").unlink(missing_ok=True)
-            shutil.rmtree(folder / ".site.statusgen", ignore_errors=True)
+            clean(folder)
             seconds, peak = timed_build(folder)
             cold.append(seconds)
             peaks.append(peak)
@@ -106,19 +184,25 @@ def bench(count: int, runs: int) -> None:
             warm.append(seconds)
             peaks.append(peak)
         files = sum(1 for p in (folder / "site").resolve().rglob("*") if p.is_file())
-        print(f"{count:>6} incidents, {files:>6} files: full build {statistics.median(cold):6.2f} s"
-              f" | unchanged rebuild {statistics.median(warm):6.2f} s"
-              f" | peak memory {max(peaks):5.0f} MB (median of {runs})", flush=True)
+        cycles, watch_peak = edit_cycles(folder, edits) if edits else ([float("nan")], 0.0)
+        print(f"{count:>6} incidents, {files:>6} files: "
+              f"cold build {statistics.median(cold):6.2f} s | "
+              f"unchanged {statistics.median(warm):5.2f} s | "
+              f"edit to published {statistics.median(cycles) * 1000:5.0f} ms "
+              f"(max {max(cycles) * 1000:.0f}) | "
+              f"peak memory {max(peaks):4.0f} MB build, {watch_peak:4.0f} MB watch "
+              f"(medians of {runs} builds, {len(cycles)} edits)", flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("counts", nargs="*", type=int, default=[100, 1000])
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=3, help="builds of each kind (default 3)")
+    parser.add_argument("--edits", type=int, default=15, help="edit cycles (default 15)")
     args = parser.parse_args()
     for count in args.counts:
-        bench(count, args.runs)
+        bench(count, args.runs, args.edits)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -84,7 +85,17 @@ class Builder:
                  strict: bool = False, write: bool = True) -> None:
         self.config_path, self.now, self.out = config_path, now, out
         self.strict, self.write = strict, write
+        # Saving the parsed incidents costs time in proportion to the site: `watch` keeps them
+        # in memory and saves them only now and then (see `save_cache`).
+        self.keep_cache = True
         self._cache: ParseCache | None = None
+        self._output: Path | None = None
+
+    def save_cache(self, output: Path | None = None) -> None:
+        output = output or self._output
+        if self._cache is not None and output is not None:
+            with contextlib.suppress(OSError):  # a cache that cannot be kept only costs time
+                self._cache.save(cache_file(output))
 
     def _parse_cache(self, config: Config, output: Path) -> ParseCache:
         context = digest(fingerprint.code(), repr(config))
@@ -106,11 +117,14 @@ class Builder:
         if self.write:
             _check_output(config, output, problems)
         usable = not problems.errors
+        self._output = output if usable else None
         cache = self._parse_cache(config, output)
         incidents = load_incidents(config, problems, cache)
-        if self.write and usable:
-            with contextlib.suppress(OSError):  # a cache that cannot be kept only costs time
-                cache.save(cache_file(output))
+        # The model is large and long-lived: without this, the cycle collector would walk all
+        # of it again and again while the pages are drawn (a fifth of a rebuild at 10,000).
+        gc.freeze()
+        if self.write and usable and self.keep_cache:
+            self.save_cache(output)
         theme = load_theme(config.templates_dir, problems)
         if problems.errors:
             return BuildResult(problems, output)

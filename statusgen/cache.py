@@ -14,9 +14,10 @@ from statusgen.model import Incident
 from statusgen.problems import Problem
 
 FORMAT = 1
-# File times are kept at a coarse tick: a file written within this long before it was read
-# may change again without its times changing, so it is read again next time to be sure.
-RACY_NS = 100_000_000
+# File times are kept at a coarse tick (a few milliseconds; whole seconds on some file systems,
+# two on FAT): a file written within this long before it was read may change again without its
+# times changing, so it is read again next time to be sure.
+RACY_NS = 2_000_000_000
 
 Signature = tuple[int, int, int, int]
 

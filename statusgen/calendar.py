@@ -18,9 +18,8 @@ def render_calendar(site: Site) -> dict[str, bytes]:
     calendar.add("prodid", "-//statusgen//maintenance//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", f"{config.title}: maintenance")
-    for incident in sorted(site.incidents, key=lambda i: (i.started, i.slug)):
-        if not incident.is_maintenance:
-            continue
+    works = [i for i in site.incidents if i.is_maintenance]
+    for incident in sorted(works, key=lambda i: (i.started, i.slug)):
         url = f"{config.base_url}incidents/{incident.slug}/"
         event = Event()
         event.add("uid", f"{incident.slug}@{host}")

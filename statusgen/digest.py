@@ -13,3 +13,10 @@ def digest(*parts: str | bytes) -> str:
         hashed.update(len(data).to_bytes(8, "little"))
         hashed.update(data)
     return hashed.hexdigest()
+
+
+def digest_fields(*fields: str) -> str:
+    """A faster `digest` for fields that never contain the ASCII unit separator (slugs,
+    digests, times)."""
+    return hashlib.blake2b("\x1f".join(fields).encode("utf-8", "surrogatepass"),
+                           digest_size=16).hexdigest()

@@ -17,24 +17,30 @@ class Entry:
     update: Update
 
 
-def newest_first(site: Site) -> list[Entry]:
-    """Every update, newest first: sorted once and shared by every feed."""
-    found = [Entry(incident, update) for incident in site.incidents for update in incident.updates]
-    found.sort(key=lambda e: (e.update.time, e.incident.slug), reverse=True)
-    return found
+def newest_first(site: Site) -> list[Incident]:
+    """Incidents by their latest time, newest first: sorted once and shared by every feed."""
+    return sorted(site.incidents, key=lambda i: i.last_time, reverse=True)
 
 
 def entries(site: Site, component_id: str | None = None,
-            ordered: list[Entry] | None = None) -> list[Entry]:
-    """The newest updates first, for every incident or for those touching one component."""
+            ordered: list[Incident] | None = None) -> list[Entry]:
+    """The newest updates first, for every incident or for those touching one component.
+
+    No update is later than its incident's last time, so the walk stops at the first incident
+    that cannot reach the updates already found.
+    """
     limit = site.config.feed_entries
-    found: list[Entry] = []
-    for entry in newest_first(site) if ordered is None else ordered:
-        if len(found) >= limit:
+    found: list[tuple[tuple[datetime, str, int], Entry]] = []
+    for incident in newest_first(site) if ordered is None else ordered:
+        if len(found) >= limit and incident.last_time < found[limit - 1][0][0]:
             break
-        if component_id is None or any(c == component_id for c, _ in entry.incident.components):
-            found.append(entry)
-    return found
+        if component_id is not None and component_id not in dict(incident.components):
+            continue
+        for position, update in enumerate(incident.updates):
+            found.append(((update.time, incident.slug, -position), Entry(incident, update)))
+        found.sort(key=lambda pair: pair[0], reverse=True)
+        del found[limit:]
+    return [entry for _, entry in found]
 
 
 def _content(site: Site, entry: Entry) -> str:

@@ -27,7 +27,12 @@ def incident_files(folder: Path, problems: Problems | None = None) -> list[Path]
     A file that was surely meant as an incident but is not named `.md` is reported, because
     a page that silently leaves out an outage is worse than one that refuses to build.
     """
-    found: list[Path] = []
+    return [Path(path) for path in _incident_paths(str(folder), problems)]
+
+
+def _incident_paths(folder: str, problems: Problems | None) -> list[str]:
+    # Plain strings: at ten thousand files, making Path objects costs more than the walk.
+    found: list[str] = []
     seen: set[str] = set()
     for root, folders, files in os.walk(folder, followlinks=True):
         real = os.path.realpath(root)
@@ -36,17 +41,17 @@ def incident_files(folder: Path, problems: Problems | None = None) -> list[Path]
             continue
         seen.add(real)
         folders[:] = sorted(f for f in folders if not f.startswith((".", "#")))
-        for name in sorted(files):
-            path = Path(root) / name
+        for name in files:
             if name.startswith((".", "#")) or name.endswith(_LEFTOVERS):
                 continue
             if name.endswith(".md"):
-                found.append(path)
+                found.append(os.path.join(root, name))
             elif problems is not None and name.lower().endswith(_NEAR_MISSES):
-                problems.error(path, 1, f"is not read: incident files must end in `.md`; "
-                               f"rename it to `{_stem(name)}.md`")
+                problems.error(Path(root, name), 1, f"is not read: incident files must end in "
+                               f"`.md`; rename it to `{_stem(name)}.md`")
             elif problems is not None:
-                problems.warning(path, 1, "is not an incident file (`.md`) and is ignored")
+                problems.warning(Path(root, name), 1,
+                                 "is not an incident file (`.md`) and is ignored")
     return sorted(found)
 
 
@@ -72,37 +77,37 @@ def load_incidents(config: Config, problems: Problems,
         return ()
     if cache is None:
         cache = ParseCache("")
-    slugs: dict[str, Path] = {}
-    order: list[Path] = []
+    slugs: dict[str, str] = {}
+    order: list[str] = []
     todo: list[tuple[Path, bytes, Signature, int]] = []
-    for path in incident_files(folder, problems):
-        slug = path.stem
+    for name in _incident_paths(str(folder), problems):
+        slug = os.path.basename(name)[:-3]
         if not SLUG.match(slug):
-            problems.error(path, 1, f"the file name gives the slug `{slug}`, but slugs may only "
-                           "use lower-case letters, digits and `-`: rename the file, "
+            problems.error(Path(name), 1, f"the file name gives the slug `{slug}`, but slugs "
+                           "may only use lower-case letters, digits and `-`: rename the file, "
                            "e.g. `2026-11-20-card-payments.md`")
             continue
         if slug in slugs:
-            problems.error(path, 1, f"the slug `{slug}` is already used by "
-                           f"{slugs[slug].relative_to(folder)}: every file needs its own name")
+            problems.error(Path(name), 1, f"the slug `{slug}` is already used by "
+                           f"{os.path.relpath(slugs[slug], folder)}: every file needs its own name")
             continue
-        slugs[slug] = path
+        slugs[slug] = name
         read_at = clock_ns()
         try:
-            now = signature(path.stat())
-            known = cache.get(path)
+            now = signature(os.stat(name))
+            known = cache.entries.get(name)
             if known is not None and known.unchanged(now):
-                order.append(path)
+                order.append(name)
                 continue
-            data = path.read_bytes()
+            data = Path(name).read_bytes()
         except OSError as exc:
-            problems.error(path, 1, f"cannot read the file: {exc.strerror}")
+            problems.error(Path(name), 1, f"cannot read the file: {exc.strerror}")
             continue
-        order.append(path)
+        order.append(name)
         if known is not None and known.source == digest(data):
-            cache.put(path, replace(known, signature=now, read_at=read_at))
+            cache.put(Path(name), replace(known, signature=now, read_at=read_at))
         else:
-            todo.append((path, data, now, read_at))
+            todo.append((Path(name), data, now, read_at))
     renderer = MarkdownRenderer()
 
     def parse(batch: Sequence[tuple[Path, bytes, Signature, int]]) -> list[Parsed]:
@@ -111,10 +116,10 @@ def load_incidents(config: Config, problems: Problems,
 
     for (path, *_), parsed in zip(todo, parallel.split(parse, todo, PARALLEL_FILES), strict=True):
         cache.put(path, parsed)
-    cache.keep_only({str(path) for path in order})
+    cache.keep_only(set(order))
     incidents: list[Incident] = []
-    for path in order:
-        parsed = cache.entries[str(path)]
+    for name in order:
+        parsed = cache.entries[name]
         problems.items.extend(parsed.problems)
         if parsed.incident is not None:
             incidents.append(parsed.incident)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -150,6 +151,13 @@ class Incident:
     def is_maintenance(self) -> bool:
         return self.kind is Kind.MAINTENANCE
 
+    @functools.cached_property
+    def last_time(self) -> datetime:
+        """The latest moment the incident names: after it, only the clock's reading changes."""
+        named = [self.started, self.resolved, self.estimated_restore, self.next_update,
+                 self.scheduled_start, self.scheduled_end, *(u.time for u in self.updates)]
+        return max(t for t in named if t is not None)
+
     @property
     def is_resolved(self) -> bool:
         """Resolved incident, or maintenance whose work is confirmed complete."""
@@ -209,3 +217,19 @@ class Site:
     config: Config
     incidents: tuple[Incident, ...]  # newest first
     now: datetime
+
+    @functools.cached_property
+    def unsettled(self) -> tuple[Incident, ...]:
+        """Incidents that are open or name a time from about now on: the only ones whose
+        standing can depend on the clock (the rest are over and stay so)."""
+        soon_past = self.now - timedelta(seconds=1)
+        return tuple(i for i in self.incidents if i.resolved is None or i.last_time >= soon_past)
+
+    @functools.cached_property
+    def by_component(self) -> dict[str, tuple[Incident, ...]]:
+        """Each component's incidents, newest first."""
+        index: dict[str, list[Incident]] = {}
+        for incident in self.incidents:
+            for component_id in dict(incident.components):
+                index.setdefault(component_id, []).append(incident)
+        return {component_id: tuple(found) for component_id, found in index.items()}

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +14,9 @@ import jinja2
 
 from statusgen import parallel, status, uptime, words
 from statusgen.badges import render_badges
-from statusgen.digest import digest
+from statusgen.digest import digest, digest_fields
 from statusgen.history import Month, months
-from statusgen.model import Incident, SectionKey, Site
+from statusgen.model import Component, Incident, SectionKey, Site
 from statusgen.theme import Theme
 from statusgen.times import iso_utc
 
@@ -49,7 +50,28 @@ class _ThemeLoader(jinja2.BaseLoader):
         return source, str(path), lambda: True
 
 
+# Compiling the templates takes longer than drawing a few pages: `watch` reuses them while the
+# theme and the zone stay the same.
+_COMPILED: dict[str, jinja2.Environment] = {}
+
+
+def _templates_digest(theme: Theme) -> str:
+    parts: list[str | bytes] = []
+    for name, (source, path) in sorted(theme.templates.items()):
+        parts += [name, str(path), source]
+    return digest(*parts)
+
+
 def environment(theme: Theme, site: Site) -> jinja2.Environment:
+    key = digest(_templates_digest(theme), site.config.timezone)
+    if key not in _COMPILED:
+        if len(_COMPILED) > 4:
+            _COMPILED.clear()
+        _COMPILED[key] = _environment(theme, site.config.zone)
+    return _COMPILED[key]
+
+
+def _environment(theme: Theme, zone: tzinfo) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=_ThemeLoader(theme),
         autoescape=True,
@@ -58,7 +80,6 @@ def environment(theme: Theme, site: Site) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    zone = site.config.zone
     env.filters.update(
         time=lambda t: words.show_time(t, zone),
         iso=iso_utc,
@@ -95,7 +116,7 @@ def component_path(component_id: str) -> str:
 class Page:
     path: str
     template: str
-    values: dict[str, Any]
+    values: Callable[[], dict[str, Any]]  # made only if the page is drawn
     key: str | None = None  # names every input of the page; None: drawn on every build
 
 
@@ -154,42 +175,50 @@ def _pages(site: Site, salt: str) -> Iterator[Page]:
     current = {**common, **_current(site)}
 
     def stopped(incidents: tuple[Incident, ...], template: str,
-                *parts: str) -> tuple[dict[str, Any], str]:
+                *parts: str) -> tuple[Callable[[], dict[str, Any]], str]:
         clock, live = status.page_clock(incidents, site.now)
-        sources = [f"{i.slug}:{i.source}" for i in incidents]
-        key = digest(salt, template, iso_utc(clock), str(live), *parts, *sources)
-        return {**common, **_clocked(clock, live)}, key
+        key = digest_fields(salt, template, iso_utc(clock), str(live), *parts,
+                            *(f"{i.slug}:{i.source}" for i in incidents))
+        return lambda: {**common, **_clocked(clock, live)}, key
 
-    yield Page("index.html", "index.html", current)
+    yield Page("index.html", "index.html", lambda: current)
     for incident in site.incidents:
         values, key = stopped((incident,), "incident.html")
-        yield Page(incident_path(incident), "incident.html", {**values, "incident": incident}, key)
+        yield Page(incident_path(incident), "incident.html",
+                   functools.partial(_with, values, incident=incident), key)
     all_months = months(site)
     links = tuple(m.link for m in all_months)
-    yield Page("history/index.html", "history.html", {**common, **_clocked(site.now, True),
-                                                      "months": links})
+    yield Page("history/index.html", "history.html",
+               lambda: {**common, **_clocked(site.now, True), "months": links})
     calendar = digest(*(f"{m.path}:{m.count}" for m in links))
     for month in all_months:
         if month.incidents:
             values, key = stopped(month.incidents, "month.html", month.path, calendar)
-            yield Page(month.path, "month.html", {**values, "month": month, "months": links}, key)
+            yield Page(month.path, "month.html",
+                       functools.partial(_with, values, month=month, months=links), key)
     for component in site.config.components:
-        related = status.incidents_for(site, component.id)
-        yield Page(component_path(component.id), "component.html", {
-            **current,
-            "component": component,
-            "uptime": uptime.uptime(site, component.id),
-            "related": related[:RECENT_ON_COMPONENT],
-            "older": len(related) > RECENT_ON_COMPONENT,
-        })
+        yield Page(component_path(component.id), "component.html",
+                   functools.partial(_component, site, component, current))
+
+
+def _with(values: Callable[[], dict[str, Any]], **more: Any) -> dict[str, Any]:
+    return {**values(), **more}
+
+
+def _component(site: Site, component: Component, current: dict[str, Any]) -> dict[str, Any]:
+    related = status.incidents_for(site, component.id)
+    return {
+        **current,
+        "component": component,
+        "uptime": uptime.uptime(site, component.id),
+        "related": related[:RECENT_ON_COMPONENT],
+        "older": len(related) > RECENT_ON_COMPONENT,
+    }
 
 
 def theme_salt(theme: Theme, site: Site, code: str) -> str:
     """Everything every page shares: a different theme, configuration or program draws anew."""
-    parts: list[str | bytes] = [code, repr(site.config)]
-    for name, (source, path) in sorted(theme.templates.items()):
-        parts += [name, str(path), source]
-    return digest(*parts)
+    return digest(code, repr(site.config), _templates_digest(theme))
 
 
 def render_pages(site: Site, theme: Theme, code: str = "",
@@ -207,7 +236,7 @@ def render_pages(site: Site, theme: Theme, code: str = "",
         todo.append(page)
 
     def draw(pages: Sequence[Page]) -> list[bytes]:
-        return [_render(env, p.template, {**p.values, "url": _relative(p.path), "page": p.path})
+        return [_render(env, p.template, {**p.values(), "url": _relative(p.path), "page": p.path})
                 for p in pages]
 
     for page, data in zip(todo, parallel.split(draw, todo, minimum=PARALLEL_PAGES), strict=True):

@@ -75,11 +75,8 @@ def settled_at(incident: Incident) -> datetime | None:
     it names has passed. None while it is open."""
     if incident.resolved is None:
         return None
-    named = [incident.started, incident.resolved, incident.estimated_restore,
-             incident.next_update, incident.scheduled_start, incident.scheduled_end,
-             *(u.time for u in incident.updates)]
     # A second past the last time, so `time < clock` reads the same as `time < now` after it.
-    return max(t for t in named if t is not None) + timedelta(seconds=1)
+    return incident.last_time + timedelta(seconds=1)
 
 
 def page_clock(incidents: Iterable[Incident], now: datetime) -> tuple[datetime, bool]:
@@ -106,7 +103,7 @@ def next_change(site: Site) -> datetime:
     zone = site.config.zone
     tomorrow = local_date(now, zone) + timedelta(days=1)
     moments = [day_start(tomorrow, zone)]
-    for incident in site.incidents:
+    for incident in site.unsettled:
         if incident.resolved is None:
             moments.append(now + OPEN_REFRESH)
         named = [incident.started, incident.resolved, incident.estimated_restore,
@@ -132,16 +129,16 @@ def worst(statuses: list[ComponentStatus]) -> ComponentStatus:
 
 def active(site: Site) -> list[Incident]:
     """Incidents and maintenance affecting customers now, most severe first."""
-    found = [i for i in site.incidents if is_active(i, site.now)]
+    found = [i for i in site.unsettled if is_active(i, site.now)]
     return sorted(found, key=lambda i: (i.is_maintenance, -_severity(i), i.started))
 
 
 def unresolved(site: Site) -> list[Incident]:
-    return [i for i in site.incidents if not i.is_maintenance and not i.is_resolved]
+    return [i for i in site.unsettled if not i.is_maintenance and not i.is_resolved]
 
 
 def upcoming(site: Site) -> list[Incident]:
-    found = [i for i in site.incidents
+    found = [i for i in site.unsettled
              if i.is_maintenance and window(i, site.now) is Window.UPCOMING]
     return sorted(found, key=lambda i: i.started)
 
@@ -210,7 +207,8 @@ def groups(site: Site, statuses: dict[str, ComponentStatus]) -> list[Group]:
 
 
 def incidents_for(site: Site, component_id: str) -> list[Incident]:
-    return [i for i in site.incidents if any(c == component_id for c, _ in i.components)]
+    return list(site.by_component.get(component_id, ()))
+
 
 
 def local_date(moment: datetime, zone: tzinfo) -> date:
@@ -239,7 +237,7 @@ def recent_days(site: Site) -> list[tuple[date, list[Incident]]]:
 def clock_warnings(site: Site, problems: Problems) -> None:
     """Times that are only wrong at `now`: usually a typo in the date."""
     soon = site.now + timedelta(minutes=5)
-    for incident in site.incidents:
+    for incident in site.unsettled:
         for update in incident.updates:
             if update.time > soon and not update.derived:
                 problems.warning(incident.path, update.line, "this update is dated in the "

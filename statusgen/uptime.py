@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from statusgen.model import ComponentStatus, Incident, Site
-from statusgen.status import DOWNTIME_WEIGHT, UPTIME_DAYS, day_start, local_date, worst
+from statusgen.status import (
+    DOWNTIME_WEIGHT,
+    UPTIME_DAYS,
+    day_start,
+    incidents_for,
+    local_date,
+    worst,
+)
 
 
 @dataclass(frozen=True)
@@ -33,7 +41,9 @@ class Uptime:
 def _intervals(site: Site, component_id: str,
                since: datetime) -> list[tuple[datetime, datetime, ComponentStatus, Incident]]:
     found = []
-    for incident in site.incidents:
+    for incident in incidents_for(site, component_id):
+        if incident.last_time <= since and incident.resolved is not None:
+            continue  # over before the period began
         status = dict(incident.components).get(component_id)
         if status is None:
             continue
@@ -65,11 +75,22 @@ def uptime(site: Site, component_id: str) -> Uptime:
     today = local_date(site.now, zone)
     first = today - timedelta(days=UPTIME_DAYS - 1)
     intervals = _intervals(site, component_id, day_start(first, zone))
+    bounds = [day_start(first + timedelta(days=n), zone) for n in range(UPTIME_DAYS + 1)]
+    # Each interval goes to the days it touches, rather than every day looking at every one.
+    per_day: list[list[tuple[datetime, datetime, ComponentStatus, Incident]]] = \
+        [[] for _ in range(UPTIME_DAYS)]
+    for interval in intervals:
+        start, end = interval[0], interval[1]
+        first_day = max(bisect.bisect_right(bounds, start) - 1, 0)
+        for offset in range(first_day, UPTIME_DAYS):
+            if bounds[offset] >= end:
+                break
+            per_day[offset].append(interval)
     days, down, counted = [], 0.0, 0.0
     for offset in range(UPTIME_DAYS):
         day = first + timedelta(days=offset)
-        lo, hi = day_start(day, zone), min(day_start(day + timedelta(days=1), zone), site.now)
-        touching = [(max(s, lo), min(e, hi), st, i) for s, e, st, i in intervals
+        lo, hi = bounds[offset], min(bounds[offset + 1], site.now)
+        touching = [(max(s, lo), min(e, hi), st, i) for s, e, st, i in per_day[offset]
                     if s < hi and e > lo]
         seconds = _weighted_seconds([(s, e, DOWNTIME_WEIGHT[st]) for s, e, st, _ in touching])
         down += seconds

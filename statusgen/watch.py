@@ -8,6 +8,7 @@ the output, and opening or reading a file is not a change.
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -113,7 +114,7 @@ class Watcher:
         self._last_change = 0.0
         self._stopped = False
         self._observer: BaseObserver | None = None
-        self._sources: Sources | None = None
+        self._folders: list[tuple[Path, bool]] = []
 
     def changed(self) -> None:
         with self._wake:
@@ -130,7 +131,10 @@ class Watcher:
 
     def build(self) -> BuildResult:
         result = self.builder.build()
+        # Later builds keep parsed incidents in memory; they are saved again on the way out.
+        self.builder.keep_cache = False
         self.report(result)
+        gc.collect()  # this build's leftovers only: what lasts was set aside by `build`
         self._follow(sources_of(self.builder.config_path))
         return result
 
@@ -149,6 +153,7 @@ class Watcher:
             if self._observer is not None:
                 self._observer.stop()
                 self._observer.join()
+            self.builder.save_cache()
 
     def _next_clock_build(self, result: BuildResult) -> float | None:
         """When, on the monotonic clock, time itself changes what the pages say."""
@@ -178,18 +183,19 @@ class Watcher:
 
     def _follow(self, sources: Sources) -> None:
         """Watch the site's sources; the configuration may have moved them."""
-        if sources == self._sources and self._observer is not None:
+        folders = sources.folders()  # a folder created since is now watched in full
+        if folders == self._folders and self._observer is not None:
             return
         if self._observer is not None:
             self._observer.stop()
             self._observer.join()
         observer = Observer()
         handler = _Changes(sources, self.changed)
-        for folder, recursive in sources.folders():
+        for folder, recursive in folders:
             observer.schedule(handler, str(folder), recursive=recursive)
         observer.daemon = True
         observer.start()
-        self._observer, self._sources = observer, sources
+        self._observer, self._folders = observer, folders
 
 
 def report_build(result: BuildResult, strict: bool) -> None:

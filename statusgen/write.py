@@ -20,6 +20,7 @@ from statusgen.digest import digest
 MANIFEST = "manifest.json"
 SLOTS = ("a", "b")
 WRITERS = 4
+PARALLEL_WRITES = 200
 
 
 class PublishError(Exception):
@@ -57,9 +58,31 @@ def _claim(output: Path, store: Path) -> None:
 Entry = tuple[str, int, str]
 
 
-def _read_manifest(slot: Path) -> dict[str, Entry]:
+# Reading a manifest of ten thousand entries takes longer than a small rebuild: `watch` keeps
+# the ones it read or wrote, and trusts them while the file is the very same file.
+_KNOWN: dict[str, tuple[tuple[int, int, int], dict[str, Entry]]] = {}
+
+
+def _manifest_file(slot: Path) -> Path:
+    return slot.parent / f"{slot.name}.{MANIFEST}"
+
+
+def _identity(file: Path) -> tuple[int, int, int] | None:
     try:
-        data = json.loads((slot.parent / f"{slot.name}.{MANIFEST}").read_text("utf-8"))
+        stat = file.stat()
+    except OSError:
+        return None
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+def _read_manifest(slot: Path) -> dict[str, Entry]:
+    file = _manifest_file(slot)
+    identity = _identity(file)
+    known = _KNOWN.get(str(file))
+    if identity is not None and known is not None and known[0] == identity:
+        return dict(known[1])
+    try:
+        data = json.loads(file.read_text("utf-8"))
     except (OSError, ValueError):
         return {}
     if not isinstance(data, dict):
@@ -69,12 +92,18 @@ def _read_manifest(slot: Path) -> dict[str, Entry]:
         if not (isinstance(entry, list) and len(entry) == 3):
             return {}  # a manifest from another version: the slot is rewritten in full
         found[path] = (str(entry[0]), int(entry[1]), str(entry[2]))
+    if identity is not None:
+        _KNOWN[str(file)] = (identity, dict(found))
     return found
 
 
 def _write_manifest(store: Path, slot: str, manifest: dict[str, Entry]) -> None:
-    _write_atomic(store / f"{slot}.{MANIFEST}",
-                  json.dumps(manifest, sort_keys=True, separators=(",", ":")).encode("utf-8"))
+    file = store / f"{slot}.{MANIFEST}"
+    _write_atomic(file, json.dumps(manifest, sort_keys=True, separators=(",", ":"))
+                  .encode("utf-8"))
+    identity = _identity(file)
+    if identity is not None:
+        _KNOWN[str(file)] = (identity, dict(manifest))
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -90,16 +119,17 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def _present(target: Path, size: int) -> bool:
+def _present(target: Path | str, size: int) -> bool:
     """The file is there with the right size: the manifest alone cannot see a damaged copy."""
     try:
-        return target.stat().st_size == size
+        return os.stat(target).st_size == size
     except OSError:
         return False
 
 
 def _intact(slot: Path, manifest: dict[str, Entry]) -> bool:
-    return all(_present(slot / path, entry[1]) for path, entry in manifest.items())
+    root = str(slot)
+    return all(_present(f"{root}/{path}", entry[1]) for path, entry in manifest.items())
 
 
 def published(output: Path) -> dict[str, str]:
@@ -108,9 +138,9 @@ def published(output: Path) -> dict[str, str]:
     current = _current_slot(output, store)
     if current is None:
         return {}
-    slot = store / current
-    return {path: key for path, (_, size, key) in _read_manifest(slot).items()
-            if key and _present(slot / path, size)}
+    root = str(store / current)
+    return {path: key for path, (_, size, key) in _read_manifest(store / current).items()
+            if key and _present(f"{root}/{path}", size)}
 
 
 class _Slot:
@@ -206,10 +236,11 @@ def _publish_locked(files: dict[str, bytes], output: Path, store: Path,
     known = _read_manifest(slot.root)
     # Forget what the slot holds until the sync has finished: an interrupted build is redone.
     _write_manifest(store, name, {})
+    root = str(slot.root)
+    stale = [path for path, entry in manifest.items()
+             if known.get(path) != entry or not _present(f"{root}/{path}", entry[1])]
+
     def bring_up_to_date(path: str) -> None:
-        entry = manifest[path]
-        if known.get(path) == entry and _present(slot.root / path, entry[1]):
-            return
         if path in files:
             slot.write(path, files[path])
         else:
@@ -219,9 +250,13 @@ def _publish_locked(files: dict[str, bytes], output: Path, store: Path,
     # Creating files and folders waits on the disk far more than on Python: a few threads
     # keep it busy. Folders first, in order, so that no two threads create the same one.
     slot.prepare(manifest.keys() - known.keys())
-    with ThreadPoolExecutor(WRITERS) as pool:
-        for _ in pool.map(bring_up_to_date, manifest, chunksize=64):
-            pass
+    if len(stale) < PARALLEL_WRITES:
+        for path in stale:
+            bring_up_to_date(path)
+    else:
+        with ThreadPoolExecutor(WRITERS) as pool:
+            for _ in pool.map(bring_up_to_date, stale, chunksize=64):
+                pass
     if known:
         for path in known.keys() - manifest.keys():
             slot.remove(path)
