@@ -38,7 +38,7 @@ from statusgen.config import load_config
 from statusgen.problems import Problems
 
 # An editor's save is a burst of events a few milliseconds apart: wait this long for quiet.
-SETTLE = 0.05
+SETTLE = 0.03
 # ...but never longer than this after the first event, even if a tool keeps writing.
 MOST = 1.0
 CHANGES = {EVENT_TYPE_CREATED, EVENT_TYPE_DELETED, EVENT_TYPE_MODIFIED, EVENT_TYPE_MOVED,

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import json
+import re
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from conftest import NOW, Project
+from conftest import NOW, RESOLVED, Project
+from test_watch import INCIDENT, OLD_TITLE, PUBLISHED, SLUG, WAIT, Command, edit
 
 
 def _free_port() -> int:
@@ -67,3 +75,150 @@ def test_serve_keeps_the_last_good_site_when_the_build_fails(project: Project) -
         _, err = _stop(process)
     assert "incidents/broken.md:1: error: no front matter" in err
     assert "the last good site stays as it was" in err
+
+
+def _live(project: Project) -> tuple[Command, str]:
+    """`statusgen serve --port 0`, and where it answers once the first build is done."""
+    command = Command(project.root, "serve", "--port", "0", "--now", NOW)
+    try:
+        line = command.wait_for_line(" with live reload")
+    except BaseException:
+        command.kill()
+        raise
+    found = re.search(r"at (http://127\.0\.0\.1:\d+/) with live reload", line)
+    assert found, line
+    return command, found.group(1)
+
+
+def _fetch(url: str) -> tuple[int, str, str]:
+    """Status, body and content type, whatever the status."""
+    try:
+        with urllib.request.urlopen(url, timeout=WAIT) as response:
+            return (response.status, response.read().decode("utf-8"),
+                    response.headers["Content-Type"])
+    except urllib.error.HTTPError as exc:
+        with exc:
+            return exc.code, exc.read().decode("utf-8"), exc.headers["Content-Type"]
+
+
+class Events:
+    """The `state` events of one open `/_statusgen/events` stream, as they arrive."""
+
+    def __init__(self, url: str) -> None:
+        self.response = urllib.request.urlopen(url, timeout=60)
+        assert self.response.headers["Content-Type"] == "text/event-stream"
+        self.states: list[dict[str, Any]] = []
+        self._arrived = threading.Condition()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        event, data = "", ""
+        try:
+            for raw in self.response:
+                line = raw.decode("utf-8").rstrip("\r\n")
+                if line.startswith("event: "):
+                    event = line.removeprefix("event: ")
+                elif line.startswith("data: "):
+                    data = line.removeprefix("data: ")
+                elif not line and event == "state":
+                    with self._arrived:
+                        self.states.append(json.loads(data))
+                        self._arrived.notify_all()
+                    event, data = "", ""
+        except (OSError, ValueError):
+            pass  # closed at the end of the test
+
+    def wait_for(self, wanted: Callable[[dict[str, Any]], bool],
+                 timeout: float = WAIT) -> dict[str, Any]:
+        """The first state received so far, or from now on, that `wanted` accepts."""
+        with self._arrived:
+            if not self._arrived.wait_for(lambda: any(wanted(s) for s in self.states), timeout):
+                raise AssertionError(f"no such state within {timeout} s; got {self.states}")
+            return next(s for s in self.states if wanted(s))
+
+    def close(self) -> None:
+        self.response.close()
+
+
+def test_serve_injects_live_reload_and_streams_each_build(project: Project) -> None:
+    command, base = _live(project)
+    events: Events | None = None
+    try:
+        code, page, kind = _fetch(base)
+        assert code == 200 and kind == "text/html; charset=utf-8"
+        tag = '<script src="/_statusgen/live.js" data-version="1"></script>'
+        assert page.count("/_statusgen/live.js") == 1
+        assert f"{tag}</body>" in page
+        assert OLD_TITLE in page
+        on_disk = project.page("index.html")
+        assert "_statusgen" not in on_disk
+        assert page.replace(tag, "") == on_disk
+        code, story, _ = _fetch(f"{base}incidents/{SLUG}/")
+        assert code == 200 and tag in story
+        assert "_statusgen" not in project.page(f"incidents/{SLUG}/index.html")
+        code, feed, _ = _fetch(f"{base}feed.xml")
+        assert code == 200 and "_statusgen" not in feed
+
+        code, script, kind = _fetch(f"{base}_statusgen/live.js")
+        assert code == 200 and kind.startswith("text/javascript")
+        assert 'new EventSource("/_statusgen/events")' in script
+
+        events = Events(f"{base}_statusgen/events")
+        assert events.wait_for(lambda s: True) == {"version": 1, "problems": []}
+
+        edit(project, INCIDENT, f"title: {OLD_TITLE}", "title: Card payments declined")
+        state = events.wait_for(lambda s: s["version"] > 1)
+        assert state == {"version": 2, "problems": []}
+        _, page, _ = _fetch(base)
+        assert "Card payments declined" in page and 'data-version="2"' in page
+
+        edit(project, INCIDENT, "impact: major", "impact: [major")
+        state = events.wait_for(lambda s: s["problems"])
+        assert state["version"] == 2
+        assert len(state["problems"]) == 1
+        assert state["problems"][0].startswith(f"{INCIDENT}:")
+        assert ": error: front matter is not valid YAML" in state["problems"][0]
+        code, page, _ = _fetch(base)  # customers still get the last good site
+        assert code == 200 and "Card payments declined" in page
+
+        edit(project, INCIDENT, "impact: [major", "impact: major")
+        edit(project, INCIDENT, "title: Card payments declined", "title: Card payments back")
+        state = events.wait_for(lambda s: s["version"] > 2)
+        assert state == {"version": 3, "problems": []}
+        assert "Card payments back" in _fetch(base)[1]
+
+        assert command.signal(signal.SIGINT) == 0, command.transcript()
+        assert command.out[-1] == "Stopped."
+    finally:
+        if events is not None:
+            events.close()
+        command.kill()
+
+
+BROKEN = "incidents/2026-11-21-search.md"
+
+
+def test_serve_shows_the_problems_until_the_first_good_build(project: Project) -> None:
+    project.write(BROKEN, "no front matter\n")
+    command, base = _live(project)
+    try:
+        command.wait_for_line("The site has not built yet: fix the problems above and save.")
+        assert f"{BROKEN}:1: error: no front matter" in "\n".join(command.err)
+        assert not project.site.exists()
+        code, page, kind = _fetch(base)
+        assert code == 503 and kind == "text/html; charset=utf-8"
+        assert f"{BROKEN}:1: error: no front matter" in page
+        assert '<script src="/_statusgen/live.js" data-version="0"></script>' in page
+        code, _, _ = _fetch(f"{base}incidents/{SLUG}/")
+        assert code == 503
+
+        project.write(BROKEN, RESOLVED.replace(OLD_TITLE, "Search was slow"))
+        assert PUBLISHED.match(command.wait_for_build(2)), command.transcript()
+        code, page, _ = _fetch(base)
+        assert code == 200
+        assert "Test Status" in page and "Search was slow" in page and OLD_TITLE in page
+        assert 'data-version="1"' in page
+        assert "not built yet" not in page
+    finally:
+        command.kill()
