@@ -60,19 +60,19 @@ Entry = tuple[str, int, str]
 
 # Reading a manifest of ten thousand entries takes longer than a small rebuild: `watch` keeps
 # the ones it read or wrote, and trusts them while the file is the very same file.
-_KNOWN: dict[str, tuple[tuple[int, int, int], dict[str, Entry]]] = {}
+_KNOWN: dict[str, tuple[tuple[int, ...], dict[str, Entry]]] = {}
 
 
 def _manifest_file(slot: Path) -> Path:
     return slot.parent / f"{slot.name}.{MANIFEST}"
 
 
-def _identity(file: Path) -> tuple[int, int, int] | None:
+def _identity(file: Path) -> tuple[int, ...] | None:
     try:
         stat = file.stat()
     except OSError:
         return None
-    return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
 
 
 def _read_manifest(slot: Path) -> dict[str, Entry]:
@@ -89,9 +89,13 @@ def _read_manifest(slot: Path) -> dict[str, Entry]:
         return {}
     found: dict[str, Entry] = {}
     for path, entry in data.items():
+        # Anything else is a manifest from another version: the slot is rewritten in full.
         if not (isinstance(entry, list) and len(entry) == 3):
-            return {}  # a manifest from another version: the slot is rewritten in full
-        found[path] = (str(entry[0]), int(entry[1]), str(entry[2]))
+            return {}
+        digest_, size, key = entry
+        if not (isinstance(digest_, str) and isinstance(size, int) and isinstance(key, str)):
+            return {}
+        found[path] = (digest_, size, key)
     if identity is not None:
         _KNOWN[str(file)] = (identity, dict(found))
     return found
