@@ -184,8 +184,8 @@ def serve(builder: Builder, port: int, strict: bool = False) -> int:
     base = Path.cwd()
 
     def report(result: BuildResult) -> None:
+        live.record(result, base, strict)  # first, so a page fetched meanwhile is current
         report_build(result, strict)
-        live.record(result, base, strict)
 
     watcher = Watcher(builder, report, follow_clock=_real_clock(builder))
     with stop_on_terminate():

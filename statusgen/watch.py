@@ -41,6 +41,7 @@ from statusgen.problems import Problems
 SETTLE = 0.03
 # ...but never longer than this after the first event, even if a tool keeps writing.
 MOST = 1.0
+FULL_COLLECTION_EVERY = 100
 CHANGES = {EVENT_TYPE_CREATED, EVENT_TYPE_DELETED, EVENT_TYPE_MODIFIED, EVENT_TYPE_MOVED,
            EVENT_TYPE_CLOSED}
 
@@ -115,6 +116,8 @@ class Watcher:
         self._stopped = False
         self._observer: BaseObserver | None = None
         self._folders: list[tuple[Path, bool]] = []
+        self._builds = 0
+        self._quiet_unless_changed: BuildResult | None = None
 
     def changed(self) -> None:
         with self._wake:
@@ -129,26 +132,38 @@ class Watcher:
             self._stopped = True
             self._wake.notify()
 
-    def build(self) -> BuildResult:
+    def build(self, unless_same_as: BuildResult | None = None) -> BuildResult:
+        """Build, report and follow the sources; say nothing if the result is `unless_same_as`
+        over again."""
         result = self.builder.build()
         # Later builds keep parsed incidents in memory; they are saved again on the way out.
         self.builder.keep_cache = False
-        self.report(result)
+        if unless_same_as is None or result.written or \
+                result.problems.items != unless_same_as.problems.items:
+            self.report(result)
+        self._builds += 1
+        if self._builds % FULL_COLLECTION_EVERY == 0:
+            gc.unfreeze()  # now and then, also what `build` set aside and has since died
         gc.collect()  # this build's leftovers only: what lasts was set aside by `build`
-        self._follow(sources_of(self.builder.config_path))
+        if self._follow(sources_of(self.builder.config_path)):
+            # Watching anew may have missed a change made meanwhile: look once more, quietly.
+            self._quiet_unless_changed = result
+            self.changed()
         return result
 
     def run(self, first: BuildResult | None = None) -> None:
         """Until `stop`. `first` is a build already made, so it is not made again."""
         result = first if first is not None else self.build()
-        if first is not None:
-            self._follow(sources_of(self.builder.config_path))
+        # The first build ran before anything was watched (so it could use every core): a
+        # save made meanwhile is caught by looking once more, quietly if nothing changed.
+        result = self.build(unless_same_as=result)
         try:
             while True:
                 due = self._next_clock_build(result)
                 if not self._wait(due):
                     return
-                result = self.build()
+                previous, self._quiet_unless_changed = self._quiet_unless_changed, None
+                result = self.build(unless_same_as=previous)
         finally:
             if self._observer is not None:
                 self._observer.stop()
@@ -181,11 +196,13 @@ class Watcher:
                 self._wake.wait(timeout)
             return False
 
-    def _follow(self, sources: Sources) -> None:
-        """Watch the site's sources; the configuration may have moved them."""
+    def _follow(self, sources: Sources) -> bool:
+        """Watch the site's sources; the configuration may have moved them. True when the
+        watch was started again."""
         folders = sources.folders()  # a folder created since is now watched in full
         if folders == self._folders and self._observer is not None:
-            return
+            return False
+        restarted = self._observer is not None
         if self._observer is not None:
             self._observer.stop()
             self._observer.join()
@@ -196,6 +213,7 @@ class Watcher:
         observer.daemon = True
         observer.start()
         self._observer, self._folders = observer, folders
+        return restarted
 
 
 def report_build(result: BuildResult, strict: bool) -> None:

@@ -213,11 +213,13 @@ def publish(files: dict[str, bytes], output: Path, keys: Mapping[str, str] | Non
     already exactly this.
     """
     store = store_for(output)
-    _claim(output, store)
+    if not store.is_dir():
+        _claim(output, store)  # before making anything, so a refusal leaves no trace
     store.mkdir(parents=True, exist_ok=True)
     with (store / "lock").open("a") as lock:
         # Two builds at once would both fill the idle copy; the second waits for the first.
         fcntl.flock(lock, fcntl.LOCK_EX)
+        _claim(output, store)
         return _publish_locked(files, output, store, keys or {}, reused)
 
 

@@ -1,4 +1,4 @@
-"""`statusgen serve`: the built site answers on 127.0.0.1, and a bad build keeps the old one."""
+"""`statusgen serve`: the site answers on 127.0.0.1 with live reload, and a bad build keeps the old one."""
 
 from __future__ import annotations
 
@@ -138,7 +138,9 @@ class Events:
             return next(s for s in self.states if wanted(s))
 
     def close(self) -> None:
+        """Once the server has gone: closing waits for the reader, which waits for data."""
         self.response.close()
+        self._reader.join(timeout=WAIT)
 
 
 def test_serve_injects_live_reload_and_streams_each_build(project: Project) -> None:
@@ -167,13 +169,13 @@ def test_serve_injects_live_reload_and_streams_each_build(project: Project) -> N
         events = Events(f"{base}_statusgen/events")
         assert events.wait_for(lambda s: True) == {"version": 1, "problems": []}
 
-        edit(project, INCIDENT, f"title: {OLD_TITLE}", "title: Card payments declined")
+        edit(project, INCIDENT, (f"title: {OLD_TITLE}", "title: Card payments declined"))
         state = events.wait_for(lambda s: s["version"] > 1)
         assert state == {"version": 2, "problems": []}
         _, page, _ = _fetch(base)
         assert "Card payments declined" in page and 'data-version="2"' in page
 
-        edit(project, INCIDENT, "impact: major", "impact: [major")
+        edit(project, INCIDENT, ("impact: major", "impact: [major"))
         state = events.wait_for(lambda s: s["problems"])
         assert state["version"] == 2
         assert len(state["problems"]) == 1
@@ -182,8 +184,8 @@ def test_serve_injects_live_reload_and_streams_each_build(project: Project) -> N
         code, page, _ = _fetch(base)  # customers still get the last good site
         assert code == 200 and "Card payments declined" in page
 
-        edit(project, INCIDENT, "impact: [major", "impact: major")
-        edit(project, INCIDENT, "title: Card payments declined", "title: Card payments back")
+        edit(project, INCIDENT, ("impact: [major", "impact: major"),
+             ("title: Card payments declined", "title: Card payments back"))
         state = events.wait_for(lambda s: s["version"] > 2)
         assert state == {"version": 3, "problems": []}
         assert "Card payments back" in _fetch(base)[1]
@@ -191,9 +193,9 @@ def test_serve_injects_live_reload_and_streams_each_build(project: Project) -> N
         assert command.signal(signal.SIGINT) == 0, command.transcript()
         assert command.out[-1] == "Stopped."
     finally:
+        command.kill()  # first: the stream's reader holds it open until the server goes away
         if events is not None:
             events.close()
-        command.kill()
 
 
 BROKEN = "incidents/2026-11-21-search.md"
@@ -202,23 +204,31 @@ BROKEN = "incidents/2026-11-21-search.md"
 def test_serve_shows_the_problems_until_the_first_good_build(project: Project) -> None:
     project.write(BROKEN, "no front matter\n")
     command, base = _live(project)
+    events: Events | None = None
     try:
         command.wait_for_line("The site has not built yet: fix the problems above and save.")
-        assert f"{BROKEN}:1: error: no front matter" in "\n".join(command.err)
+        problem = f"{BROKEN}:1: error: no front matter"
+        assert problem in "\n".join(command.err)
         assert not project.site.exists()
         code, page, kind = _fetch(base)
         assert code == 503 and kind == "text/html; charset=utf-8"
-        assert f"{BROKEN}:1: error: no front matter" in page
+        assert problem in page
         assert '<script src="/_statusgen/live.js" data-version="0"></script>' in page
         code, _, _ = _fetch(f"{base}incidents/{SLUG}/")
         assert code == 503
 
+        events = Events(f"{base}_statusgen/events")
+        first = events.wait_for(lambda s: True)
+        assert first["version"] == 0 and problem in first["problems"][0]
         project.write(BROKEN, RESOLVED.replace(OLD_TITLE, "Search was slow"))
+        assert events.wait_for(lambda s: s["version"] > 0) == {"version": 1, "problems": []}
         assert PUBLISHED.match(command.wait_for_build(2)), command.transcript()
         code, page, _ = _fetch(base)
         assert code == 200
         assert "Test Status" in page and "Search was slow" in page and OLD_TITLE in page
-        assert 'data-version="1"' in page
+        assert '<script src="/_statusgen/live.js" data-version="1"></script>' in page
         assert "not built yet" not in page
     finally:
-        command.kill()
+        command.kill()  # first: the stream's reader holds it open until the server goes away
+        if events is not None:
+            events.close()
