@@ -4,8 +4,8 @@
     python3 dev.py serve [statusgen serve options]   build the example site, serve it on :8000
     python3 dev.py test [pytest options]             ruff, mypy --strict, then the whole test suite
 
-Only Python 3.11+ is required. The Nu HTML checker tests also need Java and npm; without them
-those tests are skipped and say so.
+Only Python 3.11+ is required. The Nu HTML checker tests also need Java and npm, and the browser
+tests Chromium (/usr/bin/chromium) and npm; without them those tests are skipped and say so.
 """
 
 from __future__ import annotations
@@ -48,16 +48,24 @@ def ensure_venv(extras: str) -> None:
         stamp.write_text(f"{stamp.read_text() if stamp.exists() else ''} {wanted}")
 
 
-def ensure_html_checker() -> None:
-    jar = TOOLS / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-    if jar.exists():
+def ensure_web_tools() -> None:
+    """The Nu HTML checker and axe-core, from npm into .tools/."""
+    if not Path("/usr/bin/chromium").exists():
+        print("Note: /usr/bin/chromium is missing, so the browser tests will be skipped "
+              "(Debian: apt-get install chromium).")
+    wanted = [TOOLS / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar",
+              TOOLS / "node_modules" / "axe-core" / "axe.min.js"]
+    if all(path.exists() for path in wanted):
         return
     npm = shutil.which("npm")
-    if npm is None or shutil.which("java") is None:
-        print("Note: Java or npm is missing, so the Nu HTML checker tests will be skipped.")
+    if npm is None:
+        print("Note: npm is missing, so the HTML checker and accessibility tests will be skipped.")
         return
-    print("Installing the Nu HTML checker into .tools ...", flush=True)
-    run(npm, "install", "--no-fund", "--no-audit", "--silent", "--prefix", TOOLS, "vnu-jar")
+    print("Installing the Nu HTML checker and axe-core into .tools ...", flush=True)
+    run(npm, "install", "--no-fund", "--no-audit", "--silent", "--prefix", TOOLS,
+        "vnu-jar", "axe-core")
+    if shutil.which("java") is None:
+        print("Note: Java is missing, so the Nu HTML checker tests will be skipped.")
 
 
 def serve(arguments: list[str]) -> None:
@@ -68,8 +76,8 @@ def serve(arguments: list[str]) -> None:
 
 def test(arguments: list[str]) -> None:
     ensure_venv("[test]")
-    ensure_html_checker()
-    run(BIN / "ruff", "check", "statusgen", "tests", "bench", "dev.py")
+    ensure_web_tools()
+    run(BIN / "ruff", "check", "statusgen", "tests", "bench", "docs", "dev.py")
     run(BIN / "mypy", "--strict", "statusgen")
     run(BIN / "python", "-m", "pytest", *arguments)
 

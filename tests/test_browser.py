@@ -1,0 +1,425 @@
+"""The example site in a real browser (Chromium driven by Playwright), as its customers meet it.
+
+The example is built once per session at NOW (two active incidents), served on 127.0.0.1 and
+opened in one shared headless Chromium. axe-core checks accessibility in light and dark colour
+schemes at phone and desktop widths; the other tests check what a reader would notice: errors,
+requests to other hosts, times in their own zone, horizontal scrolling, the first screen on a
+phone, keyboard use, feeds and contact, page weight, printing and the uptime bars.
+
+Chromium is the system's (/usr/bin/chromium, never `playwright install`); axe-core comes from npm
+(`npm install --prefix .tools axe-core`). Without them these tests skip, unless
+STATUSGEN_REQUIRE_TOOLS is set (CI), where they fail.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import pytest
+from conftest import NOW, ROOT
+
+from statusgen.cli import main
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / ".tools" / "node_modules" / "axe-core" / "axe.min.js"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+INDEX = "index.html"
+ACTIVE = "incidents/2026-11-20-card-payment-errors/index.html"
+RESOLVED = "incidents/2026-10-14-checkout-outage/index.html"
+COMPONENT = "components/checkout/index.html"
+HISTORY = "history/index.html"
+MONTH = "history/2026-11/index.html"
+PAGES = [INDEX, ACTIVE, RESOLVED, COMPONENT, HISTORY, MONTH]
+
+SITE_ZONE = ZoneInfo("Europe/Berlin")
+READER_ZONE = "America/New_York"
+CONTACT = "mailto:support@example.com"  # statusgen.toml's `contact`
+
+PHONE: dict[str, Any] = {"viewport": {"width": 390, "height": 844}, "is_mobile": True,
+                         "has_touch": True, "device_scale_factor": 2}
+DESKTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 900}}
+VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
+SCHEMES = ["light", "dark"]
+WEIGHT_LIMIT = 30 * 1024
+FONT_FILE = re.compile(r"\.(?:woff2?|ttf|otf|eot)(?:$|[?#])", re.IGNORECASE)
+
+
+# --- the site, a server and a browser ------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's example site built at NOW; the published folder (resolved)."""
+    root = tmp_path_factory.mktemp("browser-example")
+    shutil.copy(ROOT / "statusgen.toml", root / "statusgen.toml")
+    shutil.copytree(ROOT / "incidents", root / "incidents")
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["build", "--config", str(root / "statusgen.toml"), "--now", NOW])
+    assert code == 0, f"the example site does not build:\n{err.getvalue()}"
+    return (root / "site").resolve()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
+        pass
+
+
+@pytest.fixture(scope="session")
+def base_url(example_site: Path) -> Iterator[str]:
+    """The example site served on 127.0.0.1 (any free port) for the whole session."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0),
+                                 partial(_QuietHandler, directory=str(example_site)))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium shared by every test of the session."""
+    # CI sets STATUSGEN_REQUIRE_TOOLS so that a missing browser fails there instead of skipping.
+    missing = pytest.fail if os.environ.get("STATUSGEN_REQUIRE_TOOLS") else pytest.skip
+    if not CHROMIUM.is_file():
+        missing(f"Chromium is missing at {CHROMIUM}, so the browser tests cannot run "
+                "(CI installs it with `apt-get install chromium`)")
+    if not AXE.is_file():
+        missing(f"axe-core is missing at {AXE} (CI installs it with "
+                "`npm install --prefix .tools axe-core`)")
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@contextlib.contextmanager
+def _page(browser: Any, *, timezone_id: str = READER_ZONE, **options: Any) -> Iterator[Any]:
+    """A page in a fresh context (desktop size unless told), closed afterwards."""
+    settings = {**DESKTOP, "timezone_id": timezone_id, "locale": "en-GB", **options}
+    context = browser.new_context(**settings)
+    try:
+        page = context.new_page()
+        try:
+            yield page
+        finally:
+            page.close()
+    finally:
+        context.close()
+
+
+def _open(page: Any, base_url: str, path: str) -> Any:
+    response = page.goto(base_url + path, wait_until="load")
+    assert response is not None and response.ok, f"{path}: {response and response.status}"
+    return response
+
+
+# --- expected times ------------------------------------------------------------------------------
+
+
+def _shown(moment: str, zone: str | ZoneInfo) -> str:
+    """A time as the site shows it: '20 Nov 2026, 15:50 CET'."""
+    local = datetime.fromisoformat(moment.replace("Z", "+00:00")).astimezone(
+        zone if isinstance(zone, ZoneInfo) else ZoneInfo(zone))
+    return f"{local.day} {local:%b %Y, %H:%M} {local.tzname()}"
+
+
+def _times(page: Any) -> list[dict[str, str]]:
+    return list(page.eval_on_selector_all(
+        "time[datetime]",
+        "els => els.map(e => ({datetime: e.getAttribute('datetime'), text: e.textContent,"
+        " title: e.getAttribute('title')}))"))
+
+
+# --- 1. accessibility: axe-core ------------------------------------------------------------------
+
+
+def _axe_report(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"]:
+            summary = " ".join(str(node.get("failureSummary", "")).split())
+            lines.append(f"  {node['target']} [{node.get('impact')}] {summary}")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+@pytest.mark.parametrize("path", PAGES)
+def test_axe_finds_no_violations(browser: Any, base_url: str, path: str, viewport: str,
+                                 scheme: str) -> None:
+    with _page(browser, color_scheme=scheme, **VIEWPORTS[viewport]) as page:
+        _open(page, base_url, path)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            "async tags => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+            AXE_TAGS)
+    assert result["violations"] == [], (
+        f"{path} at {viewport} width, {scheme} scheme:\n{_axe_report(result['violations'])}")
+
+
+# --- 2. no errors, nothing from other hosts ------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_has_no_errors_and_loads_only_local_files(browser: Any, base_url: str,
+                                                       path: str) -> None:
+    errors: list[str] = []
+    requests: list[str] = []
+    # A reader in another zone, so that the local-time script does all of its work.
+    with _page(browser) as page:
+        page.on("pageerror", lambda error: errors.append(f"JavaScript error: {error}"))
+        page.on("console", lambda message: errors.append(f"console error: {message.text}")
+                if message.type == "error" else None)
+        page.on("requestfailed", lambda request: errors.append(
+            f"request failed: {request.url} ({request.failure})"))
+        page.on("request", lambda request: requests.append(request.url))
+        _open(page, base_url, path)
+        page.wait_for_load_state("networkidle")
+    assert errors == [], f"{path}:\n" + "\n".join(errors)
+    elsewhere = [url for url in requests if urlsplit(url).hostname != "127.0.0.1"]
+    assert elsewhere == [], f"{path} asks another host for: {elsewhere}"
+    fonts = [url for url in requests if FONT_FILE.search(urlsplit(url).path)]
+    assert fonts == [], f"{path} loads web fonts: {fonts}"
+
+
+# --- 3. times in the reader's own zone ------------------------------------------------------------
+
+
+def test_times_are_shown_in_the_readers_zone(browser: Any, base_url: str) -> None:
+    with _page(browser, timezone_id=READER_ZONE) as page:
+        _open(page, base_url, INDEX)
+        first = page.locator(".overall time").first
+        assert first.get_attribute("datetime") == NOW
+        assert first.inner_text() == "20 Nov 2026, 09:50 EST"
+        assert "20 Nov 2026, 15:50 CET" in (first.get_attribute("title") or "")
+        times = _times(page)
+    assert len(times) > 5
+    wrong = [f"{t['datetime']}: shown {t['text']!r} (title {t['title']!r}), expected "
+             f"{_shown(t['datetime'], READER_ZONE)!r} with {_shown(t['datetime'], SITE_ZONE)!r}"
+             f" in the title"
+             for t in times
+             if t["text"] != _shown(t["datetime"], READER_ZONE)
+             or _shown(t["datetime"], SITE_ZONE) not in (t["title"] or "")]
+    assert wrong == [], "times not in the reader's zone (New York):\n" + "\n".join(wrong)
+
+
+def test_times_stay_as_written_in_the_sites_zone(browser: Any, base_url: str) -> None:
+    with _page(browser, timezone_id="Europe/Berlin") as page:
+        _open(page, base_url, INDEX)
+        first = page.locator(".overall time").first
+        assert first.inner_text() == "20 Nov 2026, 15:50 CET"
+        assert first.get_attribute("title") is None
+        times = _times(page)
+    wrong = [t for t in times
+             if t["text"] != _shown(t["datetime"], SITE_ZONE) or t["title"] is not None]
+    assert wrong == [], f"times changed for a reader in the site's own zone: {wrong}"
+
+
+def test_page_is_complete_without_javascript(browser: Any, base_url: str) -> None:
+    with _page(browser, java_script_enabled=False) as page:
+        _open(page, base_url, INDEX)
+        headline = page.locator("h1")
+        assert headline.is_visible()
+        assert " ".join(headline.inner_text().split()) == "Partial outage affecting Payments"
+        for title in ("Some card payments failing at checkout", "Slow product search"):
+            assert page.locator("article.incident h3", has_text=title).is_visible(), title
+        first = page.locator(".overall time").first
+        assert first.inner_text() == "20 Nov 2026, 15:50 CET"
+        assert first.get_attribute("title") is None
+        wrong = [t for t in _times(page) if t["text"] != _shown(t["datetime"], SITE_ZONE)]
+    assert wrong == [], f"times without JavaScript are not the site's text: {wrong}"
+
+
+# --- 4. no horizontal scrolling from 320 px --------------------------------------------------------
+
+
+@pytest.mark.parametrize("width", [320, 390])
+@pytest.mark.parametrize("path", PAGES)
+def test_no_horizontal_scrolling(browser: Any, base_url: str, path: str, width: int) -> None:
+    with _page(browser, **{**PHONE, "viewport": {"width": width, "height": 844}}) as page:
+        _open(page, base_url, path)
+        widths = page.evaluate(
+            "() => [document.documentElement.scrollWidth, window.innerWidth]")
+        wide = [] if widths[0] <= widths[1] else page.evaluate(
+            """() => [...document.querySelectorAll('body *')]
+                 .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+                 .slice(0, 5)
+                 .map(e => `${e.tagName.toLowerCase()}${e.className ? '.' + e.className : ''}`
+                           + ` (right edge ${Math.round(e.getBoundingClientRect().right)} px)`)""")
+    assert widths[0] <= widths[1], (
+        f"{path} at {width} px scrolls sideways: {widths[0]} px wide; too wide: {wide}")
+
+
+# --- 5. the first screen on a phone ---------------------------------------------------------------
+
+
+def test_phone_first_screen_tells_what_is_wrong(browser: Any, base_url: str) -> None:
+    with _page(browser, **PHONE) as page:
+        _open(page, base_url, INDEX)
+        incident = page.locator("article.card.incident").first
+        parts = {
+            "the overall status headline": page.locator("h1"),
+            "the first incident's title": incident.locator("h3").first,
+            "its 'What is wrong' heading": incident.locator("h4", has_text="What is wrong"),
+            "its 'What is wrong' text": incident.locator("h4:has-text('What is wrong') + .prose"),
+            "its 'Expected restore' line": incident.locator("p", has_text="Expected restore"),
+            "its 'Next update' line": incident.locator("p", has_text="Next update"),
+        }
+        below = []
+        for name, locator in parts.items():
+            assert locator.count() == 1, f"{name}: found {locator.count()} on the page"
+            box = locator.bounding_box()
+            assert box is not None, f"{name} is not shown"
+            if box["y"] + box["height"] > 844:
+                below.append(f"{name} ends at {box['y'] + box['height']:.0f} px")
+        assert below == [], "below the first screen of a 390x844 phone: " + "; ".join(below)
+        headline = page.locator("h1")
+        assert headline.locator("svg").count() == 1, "the headline has no icon"
+        assert headline.locator("svg").first.is_visible()
+        colours = page.evaluate("() => [getComputedStyle(document.querySelector('h1')).color,"
+                                " getComputedStyle(document.body).color]")
+    assert colours[0] != colours[1], f"the headline has the body text's colour {colours[1]}"
+
+
+# --- 6. keyboard ----------------------------------------------------------------------------------
+
+_FOCUSED = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  const s = getComputedStyle(e);
+  const r = e.getBoundingClientRect();
+  return {tag: e.tagName.toLowerCase(), text: (e.innerText || e.getAttribute('aria-label') || '').trim(),
+          href: e.getAttribute('href'), subscribe: !!e.closest('#subscribe'),
+          outline: s.outlineStyle, outlineWidth: parseFloat(s.outlineWidth) || 0,
+          shadow: s.boxShadow, x: r.x, y: r.y, w: r.width, h: r.height,
+          vw: window.innerWidth, vh: window.innerHeight};
+}"""
+
+
+def test_keyboard_reaches_everything_with_visible_focus(browser: Any, base_url: str) -> None:
+    with _page(browser) as page:
+        _open(page, base_url, INDEX)
+        stops: list[dict[str, Any]] = []
+        for _ in range(120):
+            page.keyboard.press("Tab")
+            stop = page.evaluate(_FOCUSED)
+            if stop is None or (stops and stop == stops[0]):
+                break
+            stops.append(stop)
+    assert stops, "Tab focuses nothing"
+    skip = stops[0]
+    assert skip["text"] == "Skip to content" and skip["href"] == "#main", skip
+    assert (0 <= skip["x"] and skip["x"] + skip["w"] <= skip["vw"] and 0 <= skip["y"]
+            and skip["y"] + skip["h"] <= skip["vh"] and skip["w"] > 0 and skip["h"] > 0), (
+        f"the focused 'Skip to content' link is outside the viewport: {skip}")
+    subscribe = [s["text"] for s in stops if s["subscribe"]]
+    assert {"RSS feed", "Atom feed"} <= set(subscribe), (
+        f"Tab does not reach the Subscribe links; it reached {subscribe}")
+    invisible = [f"{s['tag']} {s['text']!r} ({s['href']})" for s in stops
+                 if (s["outline"] == "none" or s["outlineWidth"] == 0) and s["shadow"] == "none"]
+    assert invisible == [], f"focused without a visible indicator: {invisible}"
+
+
+# --- 7. feeds and contact -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_offers_feeds_and_contact(browser: Any, base_url: str, path: str) -> None:
+    with _page(browser) as page:
+        _open(page, base_url, path)
+        feeds = page.eval_on_selector_all(
+            "head link[rel=alternate]", "els => els.map(e => [e.type, e.href])")
+        types = {kind for kind, _ in feeds}
+        assert "application/rss+xml" in types, f"{path} has no RSS autodiscovery link: {feeds}"
+        assert "application/atom+xml" in types, f"{path} has no Atom autodiscovery link: {feeds}"
+        for kind, url in feeds:
+            response = page.request.get(url)
+            assert response.ok, f"{path}: the {kind} feed {url} answers {response.status}"
+            assert "<feed" in response.text() or "<rss" in response.text(), url
+            response.dispose()
+        contact = page.locator(f"a[href='{CONTACT}']")
+        assert contact.count() >= 1, f"{path} has no contact link to {CONTACT}"
+        assert contact.first.is_visible(), f"{path}: the contact link is not visible"
+
+
+# --- 8. weight ------------------------------------------------------------------------------------
+
+
+def test_index_with_everything_it_loads_is_light(browser: Any, base_url: str) -> None:
+    responses: list[Any] = []
+    failed: list[str] = []
+    with _page(browser) as page:
+        page.on("response", responses.append)
+        page.on("requestfailed", lambda request: failed.append(request.url))
+        _open(page, base_url, INDEX)
+        page.wait_for_load_state("networkidle")
+        sizes = {response.url: len(response.body()) for response in responses}
+        bad = [f"{r.url}: {r.status}" for r in responses if not r.ok]
+    assert failed == [] and bad == [], f"failed requests: {failed} {bad}"
+    assert any(url.endswith(".css") for url in sizes) and any(url.endswith(".js") for url in sizes)
+    total = sum(sizes.values())
+    assert total < WEIGHT_LIMIT, f"index.html loads {total} bytes: {sizes}"
+
+
+# --- 9. print -------------------------------------------------------------------------------------
+
+
+def test_printed_incident_has_no_navigation(browser: Any, base_url: str) -> None:
+    with _page(browser) as page:
+        _open(page, base_url, ACTIVE)
+        assert page.locator("header.site nav").is_visible()
+        page.emulate_media(media="print")
+        assert not page.locator("header.site nav").is_visible(), "the site navigation is printed"
+        headline = page.locator("h1")
+        assert headline.is_visible(), "the incident's title is not printed"
+        assert headline.inner_text() == "Some card payments failing at checkout"
+
+
+# --- 10. the uptime bars -------------------------------------------------------------------------
+
+
+def test_uptime_bars_are_readable_without_javascript(browser: Any, base_url: str) -> None:
+    with _page(browser, java_script_enabled=False) as page:
+        _open(page, base_url, COMPONENT)
+        days = page.locator("ol.bars > li")
+        assert days.count() == 90
+        texts = [" ".join(text.split()) for text in days.all_inner_texts()]
+        titles = [days.nth(i).get_attribute("title") for i in range(days.count())]
+        assert days.first.is_visible()
+        rule = page.locator("p", has_text="How we count uptime:")
+        assert rule.count() == 1 and rule.is_visible(), "the uptime rule is not on the page"
+    assert all(texts), f"days without a text alternative: {[i for i, t in enumerate(texts) if not t]}"
+    last = date.fromisoformat(NOW[:10])
+    expected = [(last - timedelta(days=89 - i)).isoformat() for i in range(90)]
+    assert [t.split(":")[0] for t in texts] == expected, f"days are not the last 90: {texts}"
+    assert all(title and title.split(":")[0] == day for title, day in zip(titles, expected,
+                                                                           strict=True))
+    assert texts[-1] == "2026-11-20: Degraded performance"
+    assert "2026-10-14: Major outage" in texts[expected.index("2026-10-14")]
