@@ -15,8 +15,10 @@
   }
   var format = new Intl.DateTimeFormat("en-GB", {
     day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit",
-    hourCycle: "h23", timeZoneName: "short"
+    hourCycle: "h23"
   });
+  // American English knows the most zone abbreviations (EST, PST); others read "GMT+1".
+  var zone = new Intl.DateTimeFormat("en-US", { timeZoneName: "short" });
   var times = document.querySelectorAll("time[datetime]");
   for (var i = 0; i < times.length; i++) {
     var element = times[i];
@@ -26,6 +28,9 @@
     }
     var part = {};
     format.formatToParts(moment).forEach(function (p) { part[p.type] = p.value; });
+    zone.formatToParts(moment).forEach(function (p) {
+      if (p.type === "timeZoneName") { part.timeZoneName = p.value; }
+    });
     element.title = element.textContent + " (" + site + ")";
     element.textContent = part.day + " " + part.month + " " + part.year + ", " +
       part.hour + ":" + part.minute + " " + part.timeZoneName;
