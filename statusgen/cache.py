@@ -87,4 +87,5 @@ class ParseCache:
 
 
 def clock_ns() -> int:
+    """The wall clock, as file times are (a seam for tests of coarse file systems)."""
     return time.time_ns()

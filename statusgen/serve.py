@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from statusgen.build import Builder, BuildResult
-from statusgen.watch import Watcher, _real_clock, report_build, stop_on_terminate
+from statusgen.watch import Watcher, follows_clock, report_build, stop_on_terminate
 
 EVENTS = "/_statusgen/events"
 SCRIPT = "/_statusgen/live.js"
@@ -187,7 +187,7 @@ def serve(builder: Builder, port: int, strict: bool = False) -> int:
         live.record(result, base, strict)  # first, so a page fetched meanwhile is current
         report_build(result, strict)
 
-    watcher = Watcher(builder, report, follow_clock=_real_clock(builder))
+    watcher = Watcher(builder, report, follow_clock=follows_clock(builder))
     with stop_on_terminate():
         try:
             first = watcher.build()  # before the server's threads start, so it may use every core

@@ -249,7 +249,8 @@ def stop_on_terminate() -> Iterator[None]:
 
 
 def watch(builder: Builder, strict: bool) -> int:
-    watcher = Watcher(builder, lambda r: report_build(r, strict), follow_clock=_real_clock(builder))
+    watcher = Watcher(builder, lambda r: report_build(r, strict),
+                      follow_clock=follows_clock(builder))
     with stop_on_terminate():
         try:
             first = watcher.build()  # before any thread starts, so it may use every core
@@ -261,6 +262,6 @@ def watch(builder: Builder, strict: bool) -> int:
     return 0
 
 
-def _real_clock(builder: Builder) -> bool:
+def follows_clock(builder: Builder) -> bool:
     """With `--now` or SOURCE_DATE_EPOCH time stands still, so there is nothing to follow."""
     return builder.now is None and not os.environ.get("SOURCE_DATE_EPOCH")
