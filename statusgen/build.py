@@ -90,6 +90,7 @@ class Builder:
         self.keep_cache = True
         self._cache: ParseCache | None = None
         self._output: Path | None = None
+        self.config: Config | None = None  # as the last build read it; None if it was broken
 
     def save_cache(self, output: Path | None = None) -> None:
         output = output or self._output
@@ -106,7 +107,7 @@ class Builder:
     def build(self) -> BuildResult:
         """Check everything, and unless there is a problem, publish the whole site."""
         problems = Problems()
-        config = load_config(self.config_path, problems)
+        config = self.config = load_config(self.config_path, problems)
         if config is None:
             return BuildResult(problems)
         try:

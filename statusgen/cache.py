@@ -45,11 +45,8 @@ class ParseCache:
     entries: dict[str, Parsed] = field(default_factory=dict)
     dirty: bool = False
 
-    def get(self, path: Path) -> Parsed | None:
-        return self.entries.get(str(path))
-
-    def put(self, path: Path, parsed: Parsed) -> None:
-        self.entries[str(path)] = parsed
+    def put(self, path: str, parsed: Parsed) -> None:
+        self.entries[path] = parsed
         self.dirty = True
 
     def keep_only(self, paths: set[str]) -> None:

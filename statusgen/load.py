@@ -105,7 +105,7 @@ def load_incidents(config: Config, problems: Problems,
             continue
         order.append(name)
         if known is not None and known.source == digest(data):
-            cache.put(Path(name), replace(known, signature=now, read_at=read_at))
+            cache.put(name, replace(known, signature=now, read_at=read_at))
         else:
             todo.append((Path(name), data, now, read_at))
     renderer = MarkdownRenderer()
@@ -115,7 +115,7 @@ def load_incidents(config: Config, problems: Problems,
                 for path, data, now, read_at in batch]
 
     for (path, *_), parsed in zip(todo, parallel.split(parse, todo, PARALLEL_FILES), strict=True):
-        cache.put(path, parsed)
+        cache.put(str(path), parsed)
     cache.keep_only(set(order))
     incidents: list[Incident] = []
     for name in order:

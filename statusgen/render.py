@@ -62,8 +62,9 @@ def _templates_digest(theme: Theme) -> str:
     return digest(*parts)
 
 
-def environment(theme: Theme, site: Site) -> jinja2.Environment:
-    key = digest(_templates_digest(theme), site.config.timezone)
+def environment(theme: Theme, site: Site, templates: str | None = None) -> jinja2.Environment:
+    """`templates` is `_templates_digest(theme)` when the caller already has it."""
+    key = digest(templates or _templates_digest(theme), site.config.timezone)
     if key not in _COMPILED:
         if len(_COMPILED) > 4:
             _COMPILED.clear()
@@ -216,18 +217,19 @@ def _component(site: Site, component: Component, current: dict[str, Any]) -> dic
     }
 
 
-def theme_salt(theme: Theme, site: Site, code: str) -> str:
+def theme_salt(templates: str, site: Site, code: str) -> str:
     """Everything every page shares: a different theme, configuration or program draws anew."""
-    return digest(code, repr(site.config), _templates_digest(theme))
+    return digest(code, repr(site.config), templates)
 
 
 def render_pages(site: Site, theme: Theme, code: str = "",
                  published: Mapping[str, str] | None = None) -> Pages:
     """Draw every page, except those `published` already holds under the same key."""
-    env = environment(theme, site)
+    templates = _templates_digest(theme)
+    env = environment(theme, site, templates)
     result = Pages()
     todo: list[Page] = []
-    for page in _pages(site, theme_salt(theme, site, code)):
+    for page in _pages(site, theme_salt(templates, site, code)):
         if page.key is not None:
             result.keys[page.path] = page.key
             if published is not None and published.get(page.path) == page.key:

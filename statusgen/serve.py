@@ -77,19 +77,19 @@ class LiveState:
 
     def snapshot(self) -> dict[str, Any]:
         with self._changed:
-            return {"version": self.version, "problems": list(self.problems)}
+            return self._state()
 
     def wait_for_change(self, seen: dict[str, Any], timeout: float) -> dict[str, Any] | None:
         """The new state, or None if nothing changed in `timeout` or the server is closing."""
         with self._changed:
-            self._changed.wait_for(lambda: self.closed or self.snapshot_unlocked() != seen,
+            self._changed.wait_for(lambda: self.closed or self._state() != seen,
                                    timeout)
             if self.closed:
                 return None
-            now = self.snapshot_unlocked()
+            now = self._state()
             return now if now != seen else None
 
-    def snapshot_unlocked(self) -> dict[str, Any]:
+    def _state(self) -> dict[str, Any]:
         return {"version": self.version, "problems": list(self.problems)}
 
     def close(self) -> None:

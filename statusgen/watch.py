@@ -34,8 +34,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
 from statusgen.build import Builder, BuildResult
-from statusgen.config import load_config
-from statusgen.problems import Problems
+from statusgen.config import Config
 
 # An editor's save is a burst of events a few milliseconds apart: wait this long for quiet.
 SETTLE = 0.03
@@ -80,8 +79,8 @@ def _existing_parent(folder: Path) -> Path:
     return Path(folder.anchor)
 
 
-def sources_of(config_path: Path) -> Sources:
-    config = load_config(config_path, Problems())
+def sources_of(config_path: Path, config: Config | None) -> Sources:
+    """What to watch, from the configuration the last build read."""
     root = config_path.resolve().parent
     if config is None:  # a broken configuration: watch where the defaults would be
         return Sources(config_path.resolve(), root / "incidents", root / "templates")
@@ -145,7 +144,7 @@ class Watcher:
         if self._builds % FULL_COLLECTION_EVERY == 0:
             gc.unfreeze()  # now and then, also what `build` set aside and has since died
         gc.collect()  # this build's leftovers only: what lasts was set aside by `build`
-        if self._follow(sources_of(self.builder.config_path)):
+        if self._follow(sources_of(self.builder.config_path, self.builder.config)):
             # Watching anew may have missed a change made meanwhile: look once more, quietly.
             self._quiet_unless_changed = result
             self.changed()
