@@ -91,6 +91,7 @@ class Builder:
         self._cache: ParseCache | None = None
         self._output: Path | None = None
         self.config: Config | None = None  # as the last build read it; None if it was broken
+        self.moment: datetime | None = None  # the moment the last build described
 
     def save_cache(self, output: Path | None = None) -> None:
         output = output or self._output
@@ -104,14 +105,17 @@ class Builder:
             self._cache = ParseCache.load(cache_file(output), context)
         return self._cache
 
-    def build(self) -> BuildResult:
-        """Check everything, and unless there is a problem, publish the whole site."""
+    def build(self, at: datetime | None = None) -> BuildResult:
+        """Check everything, and unless there is a problem, publish the whole site.
+
+        `at` overrides the clock for this one build (`watch` looks again at the same moment).
+        """
         problems = Problems()
         config = self.config = load_config(self.config_path, problems)
         if config is None:
             return BuildResult(problems)
         try:
-            moment = resolve_now(self.now, config.zone)
+            moment = self.moment = at or resolve_now(self.now, config.zone)
         except TimeError as exc:
             raise UsageError(f"--now: {exc}" if self.now else str(exc)) from None
         output = self.out if self.out is not None else config.output_dir

@@ -132,9 +132,10 @@ class Watcher:
             self._wake.notify()
 
     def build(self, unless_same_as: BuildResult | None = None) -> BuildResult:
-        """Build, report and follow the sources; say nothing if the result is `unless_same_as`
-        over again."""
-        result = self.builder.build()
+        """Build, report and follow the sources. A second look (`unless_same_as`) is drawn at
+        the same moment and says nothing if nothing changed."""
+        at = self.builder.moment if unless_same_as is not None else None
+        result = self.builder.build(at)
         # Later builds keep parsed incidents in memory; they are saved again on the way out.
         self.builder.keep_cache = False
         if unless_same_as is None or result.written or \
