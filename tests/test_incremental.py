@@ -22,9 +22,9 @@ from pathlib import Path
 import pytest
 from conftest import NOW, RESOLVED, ROOT, Project
 
-from statusgen import load
-from statusgen.build import Builder, BuildResult, build, cache_file
-from statusgen.write import store_for
+from statusgen.build.builder import Builder, BuildResult, build, cache_file
+from statusgen.publish.writer import store_for
+from statusgen.source import load
 
 Tree = dict[str, str]
 
@@ -76,7 +76,7 @@ We are looking into missing product images.
 
 # What statusgen keeps in memory for the life of the process (as `watch` does), beside what the
 # Builder keeps: a clean build must not see them either. Missing ones are simply skipped.
-PROCESS_CACHES = (("statusgen.render", "_COMPILED"), ("statusgen.write", "_KNOWN"))
+PROCESS_CACHES = (("statusgen.outputs.pages", "_COMPILED"), ("statusgen.publish.writer", "_KNOWN"))
 
 
 @contextmanager

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conftest import RESOLVED, Project
 
-from statusgen.write import PublishError, publish
+from statusgen.publish.writer import PublishError, publish
 
 
 def _tree(root: Path, skip: tuple[str, ...]) -> dict[str, str]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from statusgen.model import ComponentStatus, Incident, Site
-from statusgen.status import (
+from statusgen.state.status import (
     DOWNTIME_WEIGHT,
     UPTIME_DAYS,
     day_start,

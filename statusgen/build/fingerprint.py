@@ -21,6 +21,7 @@ def code() -> str:
         f"{module.__name__}={getattr(module, '__version__', '?')}"
         for module in (jinja2, markdown, nh3, yaml)
     ]
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        parts += [path.name, path.read_bytes()]
+    package = Path(__file__).resolve().parent.parent
+    for path in sorted(package.rglob("*.py")):
+        parts += [path.relative_to(package).as_posix(), path.read_bytes()]
     return digest(*parts)

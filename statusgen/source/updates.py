@@ -6,8 +6,6 @@ import re
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
-from statusgen.body import Block
-from statusgen.markup import MarkdownRenderer, plain_text
 from statusgen.model import (
     FOLLOW_UPS,
     INCIDENT_STATUSES,
@@ -17,7 +15,9 @@ from statusgen.model import (
     UpdateStatus,
 )
 from statusgen.problems import Problems, suggest
-from statusgen.times import TimeError, parse_time
+from statusgen.source.body import Block
+from statusgen.source.markup import MarkdownRenderer, plain_text
+from statusgen.source.times import TimeError, parse_time
 
 # Separators: em dash, en dash (editors turn hyphens into it), hyphen, bar and middle dot.
 _HEADING = re.compile(

@@ -16,8 +16,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from statusgen.build import Builder, BuildResult
-from statusgen.watch import Watcher, follows_clock, report_build, stop_on_terminate
+from statusgen.build.builder import Builder, BuildResult
+from statusgen.live.watch import Watcher, follows_clock, report_build, stop_on_terminate
 
 EVENTS = "/_statusgen/events"
 SCRIPT = "/_statusgen/live.js"

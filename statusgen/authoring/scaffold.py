@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
 from statusgen.config import CONFIG_NAME, Config
-from statusgen.load import incident_files
 from statusgen.model import Impact
+from statusgen.source.load import incident_files
 from statusgen.words import show_time
 
 _PROMPTS = {

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from statusgen.body import headings, section_key
+from statusgen.authoring.scaffold import heading_time, stamp
 from statusgen.config import Config
-from statusgen.load import incident_files
 from statusgen.model import SectionKey, UpdateStatus
-from statusgen.scaffold import heading_time, stamp
+from statusgen.source.body import headings, section_key
+from statusgen.source.load import incident_files
 
 _NEXT_UPDATE = re.compile(r"^next_update\s*:.*?(\r?\n|\r|$)")
 

@@ -10,7 +10,7 @@ from datetime import UTC
 from pathlib import Path
 
 from statusgen import __version__
-from statusgen.build import Builder, BuildResult, UsageError, build
+from statusgen.build.builder import Builder, BuildResult, UsageError, build
 from statusgen.config import CONFIG_NAME, Config, find_config, load_config
 from statusgen.problems import Problems, print_problems
 
@@ -78,8 +78,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from statusgen.scaffold import init_site
-    from statusgen.times import resolve_now
+    from statusgen.authoring.scaffold import init_site
+    from statusgen.source.times import resolve_now
 
     folder = Path(args.dir)
     if folder.exists() and not folder.is_dir():
@@ -96,13 +96,13 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from statusgen.commands import new_incident
+    from statusgen.authoring.commands import new_incident
 
     return new_incident(args, load_config_or_fail(args))
 
 
 def cmd_update(args: argparse.Namespace) -> int:
-    from statusgen.commands import update_incident
+    from statusgen.authoring.commands import update_incident
 
     return update_incident(args, load_config_or_fail(args))
 
@@ -113,13 +113,13 @@ def _builder(args: argparse.Namespace) -> Builder:
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
-    from statusgen.watch import watch
+    from statusgen.live.watch import watch
 
     return watch(_builder(args), args.strict)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from statusgen.serve import serve
+    from statusgen.live.serve import serve
 
     return serve(_builder(args), args.port, args.strict)
 
@@ -165,7 +165,7 @@ def parser() -> argparse.ArgumentParser:
                        help="port (default: 8000; 0 picks a free one)")
     serve.set_defaults(run=cmd_serve)
 
-    from statusgen.commands import add_new, add_update
+    from statusgen.authoring.commands import add_new, add_update
 
     add_new(commands, [common, clock], cmd_new)
     add_update(commands, [common, clock], cmd_update)

@@ -19,8 +19,8 @@ class Theme:
 
 def default_theme_dir() -> Path:
     """Inside an installed wheel the theme sits in the package; in a checkout, beside it."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "templates", here.parent / "templates"):
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / "templates", package.parent / "templates"):
         if (candidate / _MARKER).is_file():
             return candidate
     raise FileNotFoundError("the default theme is missing from this installation of statusgen")

@@ -33,7 +33,7 @@ from watchdog.events import (
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
-from statusgen.build import Builder, BuildResult
+from statusgen.build.builder import Builder, BuildResult
 from statusgen.config import Config
 
 # An editor's save is a burst of events a few milliseconds apart: wait this long for quiet.

@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event
 
-from statusgen.markup import unwrap
 from statusgen.model import Incident, Site
+from statusgen.source.markup import unwrap
 
 
 def render_calendar(site: Site) -> dict[str, bytes]:

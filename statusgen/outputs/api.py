@@ -7,9 +7,9 @@ import re
 from datetime import datetime
 from typing import Any
 
-from statusgen import status
 from statusgen.model import Incident, Site, Update, UpdateStatus
-from statusgen.times import iso_utc
+from statusgen.source.times import iso_utc
+from statusgen.state import status
 
 LIMIT = 50
 

@@ -8,13 +8,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from statusgen import parallel
-from statusgen.cache import ParseCache, Parsed, Signature, clock_ns, signature
 from statusgen.config import SLUG, Config
 from statusgen.digest import digest
-from statusgen.incident import parse_incident
-from statusgen.markup import MarkdownRenderer
 from statusgen.model import Incident
 from statusgen.problems import Problems
+from statusgen.source.cache import ParseCache, Parsed, Signature, clock_ns, signature
+from statusgen.source.incident import parse_incident
+from statusgen.source.markup import MarkdownRenderer
 
 # Names meant as incidents (compared in lower case); any other file is only a warning.
 _NEAR_MISSES = (".md.txt", ".markdown", ".mdown", ".md")

@@ -8,7 +8,7 @@ from datetime import datetime
 from feedgen.feed import FeedGenerator
 
 from statusgen.model import Incident, Site, Update
-from statusgen.status import kind_label
+from statusgen.state.status import kind_label
 
 
 @dataclass(frozen=True)

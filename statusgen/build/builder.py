@@ -9,21 +9,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from statusgen import fingerprint
-from statusgen.api import render_api
-from statusgen.cache import ParseCache
-from statusgen.calendar import render_calendar
+from statusgen.build import fingerprint
 from statusgen.config import Config, load_config
 from statusgen.digest import digest
-from statusgen.feeds import render_feeds
-from statusgen.load import load_incidents
 from statusgen.model import Site
+from statusgen.outputs.api import render_api
+from statusgen.outputs.calendar import render_calendar
+from statusgen.outputs.feeds import render_feeds
+from statusgen.outputs.pages import Pages, RenderError, render_pages
 from statusgen.problems import Problems
-from statusgen.render import Pages, RenderError, render_pages
-from statusgen.status import clock_warnings, next_change
-from statusgen.theme import Theme, load_theme
-from statusgen.times import TimeError, resolve_now
-from statusgen.write import PublishError, publish, published, store_for
+from statusgen.publish.writer import PublishError, publish, published, store_for
+from statusgen.source.cache import ParseCache
+from statusgen.source.load import load_incidents
+from statusgen.source.theme import Theme, load_theme
+from statusgen.source.times import TimeError, resolve_now
+from statusgen.state.status import clock_warnings, next_change
 
 CACHE = "parsed.cache"
 

@@ -7,17 +7,23 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from statusgen.amend import amend, find_incident, save
-from statusgen.body import HEADING
-from statusgen.build import UsageError
+from statusgen.authoring.amend import amend, find_incident, save
+from statusgen.authoring.scaffold import (
+    free_slug,
+    incident_text,
+    maintenance_text,
+    slugify,
+    write_new,
+)
+from statusgen.build.builder import UsageError
 from statusgen.config import Config
-from statusgen.incident import parse_incident
-from statusgen.load import incident_files
-from statusgen.markup import MarkdownRenderer
 from statusgen.model import INCIDENT_STATUSES, MAINTENANCE_STATUSES, Impact, Kind, UpdateStatus
 from statusgen.problems import print_problems, suggest
-from statusgen.scaffold import free_slug, incident_text, maintenance_text, slugify, write_new
-from statusgen.times import TimeError, parse_duration, parse_time, resolve_now
+from statusgen.source.body import HEADING
+from statusgen.source.incident import parse_incident
+from statusgen.source.load import incident_files
+from statusgen.source.markup import MarkdownRenderer
+from statusgen.source.times import TimeError, parse_duration, parse_time, resolve_now
 
 Handler = Callable[[argparse.Namespace], int]
 

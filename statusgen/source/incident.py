@@ -9,20 +9,8 @@ from typing import TypeVar
 
 import yaml
 
-from statusgen.body import Block, section_key, split_blocks
 from statusgen.config import Config
 from statusgen.digest import digest
-from statusgen.frontmatter import (
-    Field,
-    FrontMatterError,
-    normalise,
-    read_document,
-    scalar,
-    scalar_list,
-    scalar_mapping,
-    strip_controls,
-)
-from statusgen.markup import MarkdownRenderer, count_tasks
 from statusgen.model import (
     IMPACT_STATUS,
     ComponentStatus,
@@ -34,9 +22,21 @@ from statusgen.model import (
     Tasks,
 )
 from statusgen.problems import Problems, suggest
-from statusgen.times import TimeError, parse_time
-from statusgen.updates import EXAMPLE as _EXAMPLE
-from statusgen.updates import looks_like_update, read_updates, reconcile
+from statusgen.source.body import Block, section_key, split_blocks
+from statusgen.source.frontmatter import (
+    Field,
+    FrontMatterError,
+    normalise,
+    read_document,
+    scalar,
+    scalar_list,
+    scalar_mapping,
+    strip_controls,
+)
+from statusgen.source.markup import MarkdownRenderer, count_tasks
+from statusgen.source.times import TimeError, parse_time
+from statusgen.source.updates import EXAMPLE as _EXAMPLE
+from statusgen.source.updates import looks_like_update, read_updates, reconcile
 
 KEYS = (
     "title", "kind", "impact", "components", "started", "estimated_restore", "next_update",

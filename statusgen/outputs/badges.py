@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from statusgen import status
 from statusgen.model import ComponentStatus, Site
+from statusgen.state import status
 
 # Darker than the page colours: white text on them must stay readable.
 COLOURS = {

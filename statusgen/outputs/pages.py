@@ -12,13 +12,14 @@ from typing import Any
 
 import jinja2
 
-from statusgen import parallel, status, uptime, words
-from statusgen.badges import render_badges
+from statusgen import parallel, words
 from statusgen.digest import digest, digest_fields
-from statusgen.history import Month, months
 from statusgen.model import Component, Incident, SectionKey, Site
-from statusgen.theme import Theme
-from statusgen.times import iso_utc
+from statusgen.outputs.badges import render_badges
+from statusgen.source.theme import Theme
+from statusgen.source.times import iso_utc
+from statusgen.state import status, uptime
+from statusgen.state.history import Month, months
 
 RECENT_ON_COMPONENT = 50
 # Forking pays off only when there are enough pages to share out.

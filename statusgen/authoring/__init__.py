@@ -1,0 +1,1 @@
+"""Writing incident files for people: `init`, `new` and `update`."""

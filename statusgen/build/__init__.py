@@ -1,0 +1,1 @@
+"""One build: load and validate, render into bytes, publish."""

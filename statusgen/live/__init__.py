@@ -1,0 +1,1 @@
+"""`watch` and `serve`: thin layers that run the same build on every settled change."""

@@ -1,0 +1,1 @@
+"""The one writer: rendered bytes onto disk, switched into place atomically."""

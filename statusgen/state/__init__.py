@@ -1,0 +1,1 @@
+"""What the site says at a moment: statuses, windows, history and uptime, derived from the model."""
