@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from statusgen.model import Component
+from statusgen.model import Component, SiteInfo
 from statusgen.problems import Problems, suggest
 
 CONFIG_NAME = "statusgen.toml"
@@ -22,14 +22,10 @@ _TABLES = ("site", "paths", "components")
 
 @dataclass(frozen=True)
 class Config:
+    """Where the site's files are, and what the site says about itself (`site`)."""
+
     path: Path
-    title: str
-    base_url: str
-    timezone: str
-    description: str
-    contact: str
-    feed_entries: int
-    components: tuple[Component, ...]
+    site: SiteInfo
     incidents_dir: Path
     templates_dir: Path
     output_dir: Path
@@ -37,17 +33,6 @@ class Config:
     @property
     def root(self) -> Path:
         return self.path.parent
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
-
-    def component(self, component_id: str) -> Component | None:
-        return next((c for c in self.components if c.id == component_id), None)
-
-    def name_of(self, component_id: str) -> str:
-        component = self.component(component_id)
-        return component.name if component else component_id
 
 
 def find_config(start: Path) -> Path | None:
@@ -128,8 +113,7 @@ def _read(path: Path, data: dict[str, Any], lines: _Lines, problems: Problems) -
                          "no `contact` in [site]: every page should say how to reach a person")
     root = path.parent
     folder = _TextReader(path, paths, "paths", lines, problems)
-    return Config(
-        path=path,
+    info = SiteInfo(
         title=title,
         base_url=base_url,
         timezone=timezone,
@@ -137,6 +121,10 @@ def _read(path: Path, data: dict[str, Any], lines: _Lines, problems: Problems) -
         contact=contact,
         feed_entries=_feed_entries(path, site, lines, problems),
         components=_components(path, data.get("components", []), lines, problems),
+    )
+    return Config(
+        path=path,
+        site=info,
         incidents_dir=root / (folder.get("incidents") or "incidents"),
         templates_dir=root / (folder.get("templates") or "templates"),
         output_dir=root / (folder.get("output") or "site"),

@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+import json
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
-if TYPE_CHECKING:  # the configuration module builds Components, so it imports this one
-    from statusgen.config import Config
+from statusgen.digest import digest
 
 
 class Kind(StrEnum):
     INCIDENT = "incident"
     MAINTENANCE = "maintenance"
-
-    @property
-    def article(self) -> str:
-        return f"an {self.value}" if self is Kind.INCIDENT else f"a {self.value}"
 
 
 class Impact(StrEnum):
@@ -39,10 +35,6 @@ class ComponentStatus(StrEnum):
     @property
     def severity(self) -> int:
         return list(ComponentStatus).index(self)
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
 
 
 IMPACT_STATUS = {
@@ -64,10 +56,6 @@ class UpdateStatus(StrEnum):
     IN_PROGRESS = "in_progress"
     VERIFYING = "verifying"
     COMPLETED = "completed"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
 
 
 INCIDENT_STATUSES = (
@@ -91,6 +79,15 @@ class SectionKey(StrEnum):
     OTHER = "other"
 
 
+class Window(StrEnum):
+    """Where a maintenance stands against its announced window."""
+
+    UPCOMING = "upcoming"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    OVERRUN = "overrun"  # the window has ended but nobody has confirmed the work is complete
+
+
 @dataclass(frozen=True)
 class Component:
     id: str
@@ -98,6 +95,35 @@ class Component:
     description: str
     group: str | None
     position: int
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """What pages, feeds and the API say about the site itself: no file paths."""
+
+    title: str
+    base_url: str
+    timezone: str
+    description: str
+    contact: str
+    feed_entries: int
+    components: tuple[Component, ...]
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @functools.cached_property
+    def key(self) -> str:
+        """Changes whenever any field does: parsed incidents and drawn pages depend on them."""
+        return digest(json.dumps(asdict(self), sort_keys=True))
+
+    def component(self, component_id: str) -> Component | None:
+        return next((c for c in self.components if c.id == component_id), None)
+
+    def name_of(self, component_id: str) -> str:
+        component = self.component(component_id)
+        return component.name if component else component_id
 
 
 @dataclass(frozen=True)
@@ -121,11 +147,6 @@ class Update:
     text: str  # the author's text with every tag removed, for the API and calendars
     line: int
     derived: bool = False
-
-    @property
-    def anchor(self) -> str:
-        """A fragment id that stays the same across builds: the update's time in UTC."""
-        return "update-" + self.time.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 @dataclass(frozen=True)
@@ -214,7 +235,7 @@ class Incident:
 class Site:
     """The whole validated model of a status site at one moment."""
 
-    config: Config
+    info: SiteInfo
     incidents: tuple[Incident, ...]  # newest first
     now: datetime
 
@@ -233,3 +254,11 @@ class Site:
             for component_id in dict(incident.components):
                 index.setdefault(component_id, []).append(incident)
         return {component_id: tuple(found) for component_id, found in index.items()}
+
+
+@dataclass(frozen=True)
+class Theme:
+    """The templates and assets a site renders with."""
+
+    templates: dict[str, tuple[str, Path]]  # name → (Jinja source, where it came from)
+    assets: dict[str, bytes]  # path under the output folder → bytes, copied as they are

@@ -1,13 +1,20 @@
-"""Problems found in configuration and incident files, kept as data until the CLI prints them."""
+"""Every way statusgen says something went wrong: problems found in files, kept as data until a
+command prints them, the exceptions that cross layers, and the exit codes they end in."""
 
 from __future__ import annotations
 
 import difflib
 import os
-import sys
 from dataclasses import dataclass, field
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from pathlib import Path
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    PROBLEMS = 1  # errors, or warnings under --strict
+    USAGE = 2  # the command line asked for something that cannot be done
+    INTERRUPTED = 130  # Ctrl-C, as shells report it
 
 
 class Level(StrEnum):
@@ -65,15 +72,39 @@ class Problems:
         return sorted(self.items, key=lambda p: (str(p.path), p.line, p.level, p.message))
 
 
-def print_problems(problems: Problems, conclusion: str | None = None) -> None:
-    """Every problem on standard error, paths relative to where the command was run."""
-    for problem in problems.sorted():
-        print(problem.format(Path.cwd()), file=sys.stderr)
-    if conclusion:
-        print(conclusion, file=sys.stderr)
-
-
 def suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:
     """Return ' (did you mean `x`?)' for the closest choice, or '' when nothing is close."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean `{close[0]}`?)" if close else ""
+
+
+class UsageError(Exception):
+    """The command was given something it cannot use (exit status 2)."""
+
+
+class TimeError(ValueError):
+    """A written time that cannot be read; the message says what to write instead."""
+
+
+class FrontMatterError(Exception):
+    """The front matter cannot be read at all; the rest of the file is not looked at."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+class RenderError(Exception):
+    """A template failed; names the template file and line so the theme author can fix it."""
+
+    def __init__(self, path: Path, line: int, message: str) -> None:
+        super().__init__(message)
+        self.path, self.line, self.message = path, line, message
+
+    def __reduce__(self) -> tuple[type[RenderError], tuple[Path, int, str]]:
+        return RenderError, (self.path, self.line, self.message)  # it may cross from a worker
+
+
+class PublishError(Exception):
+    """The output cannot be published safely; nothing was changed."""

@@ -1,11 +1,90 @@
-"""How times, durations and promises read to a customer. No time is shown without its zone."""
+"""Every word a customer reads that is not in a template: labels, headlines, times, durations and
+promises, in one place so that they can be translated. No time is shown without its zone."""
 
 from __future__ import annotations
 
 import functools
-from datetime import datetime, timedelta, tzinfo
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, timedelta, tzinfo
 
-from statusgen.model import Incident
+from statusgen.model import ComponentStatus, Incident, Kind, UpdateStatus, Window
+
+# The text of an update statusgen adds itself, when only `resolved:` or `completed:` was given.
+DERIVED_TEXT = {
+    UpdateStatus.RESOLVED: "This incident has been resolved.",
+    UpdateStatus.COMPLETED: "The scheduled maintenance has been completed.",
+}
+
+
+def label(value: ComponentStatus | UpdateStatus) -> str:
+    """`Partial outage`, `In progress`."""
+    return value.value.replace("_", " ").capitalize()
+
+
+def article(kind: Kind) -> str:
+    """`an incident`, `a maintenance`."""
+    return f"an {kind.value}" if kind is Kind.INCIDENT else f"a {kind.value}"
+
+
+def kind_label(incident: Incident) -> str:
+    return "Maintenance" if incident.kind is Kind.MAINTENANCE else "Incident"
+
+
+def phase_label(incident: Incident, window: Window | None) -> str:
+    """The state in words; a maintenance follows its window unless an update says more."""
+    if window is None:
+        return label(incident.phase)
+    if window is Window.IN_PROGRESS:
+        return "Verifying" if incident.phase is UpdateStatus.VERIFYING else "In progress"
+    return {
+        Window.UPCOMING: "Scheduled",
+        Window.COMPLETED: "Completed",
+        Window.OVERRUN: "Window ended, completion not yet confirmed",
+    }[window]
+
+
+def headline(status: ComponentStatus, affected: Sequence[str], reported: bool) -> str:
+    """The front page's first words: the worst state now and what it affects."""
+    if status is ComponentStatus.OPERATIONAL:
+        if reported:
+            return "All systems operational; we are looking into a report"
+        return "All systems operational"
+    if status is ComponentStatus.UNDER_MAINTENANCE:
+        return f"Scheduled maintenance in progress for {join(affected)}"
+    return f"{label(status)} affecting {join(affected)}"
+
+
+def lesser(status: ComponentStatus, affected: Sequence[str]) -> str:
+    """A lesser problem elsewhere, e.g. `Degraded performance: Search`."""
+    return f"{label(status)}: {join(affected)}"
+
+
+def join(names: Sequence[str]) -> str:
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def uptime_rule(weights: Mapping[ComponentStatus, float]) -> str:
+    """The counting rule in words, made from the weights so the page cannot drift from them."""
+    parts = []
+    for state, weight in weights.items():
+        if state is ComponentStatus.OPERATIONAL:
+            continue
+        share = "up" if weight == 0 else "down" if weight == 1 else f"{weight:.0%} down"
+        parts.append(f"{label(state).lower()} counts as {share}")
+    return "How we count uptime: time in " + "; ".join(parts) + "."
+
+
+def percent(value: float) -> str:
+    """Two decimals, never rounded up to a perfect 100 that was not earned."""
+    hundredths = int(value * 100)
+    return f"{hundredths // 100}.{hundredths % 100:02d}%"
+
+
+def month_label(first: date) -> str:
+    """`November 2026`."""
+    return f"{first:%B %Y}"
 
 
 @functools.lru_cache(maxsize=4096)  # a page names the same few moments many times

@@ -8,21 +8,19 @@ clean build into a fresh `--out` folder, whose cache (`.<out>.statusgen/`) does 
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from conftest import NOW, RESOLVED, ROOT, Project
 
-from statusgen.build.builder import Builder, BuildResult, build, cache_file
+from statusgen.build import Builder, BuildOptions, BuildResult, build, cache_file
 from statusgen.publish.writer import store_for
 from statusgen.source import load
 
@@ -72,29 +70,6 @@ Images load again.
 ### 2026-07-09 08:20 UTC — Investigating
 We are looking into missing product images.
 """
-
-
-# What statusgen keeps in memory for the life of the process (as `watch` does), beside what the
-# Builder keeps: a clean build must not see them either. Missing ones are simply skipped.
-PROCESS_CACHES = (("statusgen.outputs.pages", "_COMPILED"), ("statusgen.publish.writer", "_KNOWN"))
-
-
-@contextmanager
-def process_caches_set_aside() -> Iterator[None]:
-    """Empty statusgen's in-process caches for a clean build, then give them back, so that the
-    incremental builds keep what they would have kept."""
-    saved = []
-    for module, name in PROCESS_CACHES:
-        cache = getattr(importlib.import_module(module), name, None)
-        if isinstance(cache, dict):
-            saved.append((cache, dict(cache)))
-            cache.clear()
-    try:
-        yield
-    finally:
-        for cache, contents in saved:
-            cache.clear()
-            cache.update(contents)
 
 
 def clean_in_new_process(project: Project, now: str, out: str) -> Tree:
@@ -150,8 +125,7 @@ class Checker:
         self.count += 1
         out = f"clean_{self.count}"
         assert not store_for(self.project.root / out).exists()
-        with process_caches_set_aside():
-            result = self.project.run("build", "--now", now, "--out", out)
+        result = self.project.run("build", "--now", now, "--out", out)
         assert result.code == 0, result.err
         return tree(self.project.root / out)
 
@@ -340,7 +314,7 @@ def test_long_lived_builder_builds_as_a_clean_build_would(example: Project) -> N
     config = example.root / "statusgen.toml"
     incidents = example.root / "incidents"
     card = incidents / "2026-11-20-card-payment-errors.md"
-    builder = Builder(config, now=NOW)
+    builder = Builder(BuildOptions(config, now=NOW))
     count = 0
 
     def check(now: str, step: str) -> BuildResult:
@@ -351,8 +325,7 @@ def test_long_lived_builder_builds_as_a_clean_build_would(example: Project) -> N
         assert not result.problems.errors, result.problems.errors
         assert sources(example) == before
         count += 1
-        with process_caches_set_aside():
-            clean = build(config, now=now, out=example.root / f"clean_{count}")
+        clean = build(BuildOptions(config, now=now, out=example.root / f"clean_{count}"))
         assert clean.written and not clean.reused
         assert differences(example.snapshot(), tree(example.root / f"clean_{count}")) == [], \
             f"{step} at {now}: incremental != clean"
@@ -407,7 +380,7 @@ def test_builds_by_another_process_in_between(example: Project) -> None:
     """`watch` keeps its Builder (and what statusgen keeps in memory) while someone runs
     `statusgen build` in a shell: the long-lived process must notice the slots it did not fill."""
     config = example.root / "statusgen.toml"
-    builder = Builder(config, now=NOW)
+    builder = Builder(BuildOptions(config, now=NOW))
     checker = Checker(example)
     assert builder.build().written
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
@@ -539,7 +512,7 @@ def test_same_size_edit_right_after_a_build_is_picked_up(example: Project) -> No
         path.write_bytes(version)
         checker.incremental()  # at once
         assert differences(example.snapshot(), checker.clean(NOW)) == []
-    builder = Builder(example.root / "statusgen.toml", now=NOW)
+    builder = Builder(BuildOptions(example.root / "statusgen.toml", now=NOW))
     for version in versions:
         path.write_bytes(version)
         assert not builder.build().problems.errors
@@ -592,8 +565,7 @@ def test_racy_timestamp_guard(project: Project, monkeypatch: pytest.MonkeyPatch,
     assert "failing on checkout" in project.page("incidents/2026-11-20-card-payments/index.html")
     clock[0] += 10 * SECOND  # and the build after that, from the cache kept on disk
     assert project.build().code == 0
-    with process_caches_set_aside():
-        clean = project.run("build", "--now", NOW, "--out", "clean")
+    clean = project.run("build", "--now", NOW, "--out", "clean")
     assert clean.code == 0
     assert differences(project.snapshot(), tree(project.root / "clean")) == []
     assert looked, "the simulated file system was never asked: the test proves nothing"
@@ -620,7 +592,7 @@ def test_incremental_builds_reuse_pages(example: Project) -> None:
     assert (rendered, unchanged) == (total, 0)
     assert "Nothing changed" in checker.incremental()
 
-    builder = Builder(example.root / "statusgen.toml", now=NOW)
+    builder = Builder(BuildOptions(example.root / "statusgen.toml", now=NOW))
     again = builder.build()
     assert not again.written
     assert again.reused == KEYED and keyed(again) == set()
@@ -663,7 +635,7 @@ def test_builds_never_modify_incident_files(example: Project) -> None:
     checker = Checker(example)
     for now in (NOW, "2026-11-24T01:30:00Z", "2026-11-03T09:00:00Z", NOW):
         checker.check(now)
-    builder = Builder(example.root / "statusgen.toml", now=NOW)
+    builder = Builder(BuildOptions(example.root / "statusgen.toml", now=NOW))
     for now in ("2026-12-01T00:00:00Z", NOW):
         builder.now = now
         assert builder.build().written

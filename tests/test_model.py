@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import RESOLVED, Project
 
+from statusgen.problems import TimeError
 from statusgen.source.markup import MarkdownRenderer, count_tasks
-from statusgen.source.times import TimeError, parse_duration, parse_time
+from statusgen.source.times import parse_duration, parse_time
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from statusgen import words
+from statusgen.atomic import write_atomic
 from statusgen.authoring.scaffold import heading_time, stamp
 from statusgen.config import Config
 from statusgen.model import SectionKey, UpdateStatus
 from statusgen.source.body import headings, section_key
-from statusgen.source.load import incident_files
+from statusgen.source.files import incident_files
 
 _NEXT_UPDATE = re.compile(r"^next_update\s*:.*?(\r?\n|\r|$)")
 
@@ -60,7 +60,8 @@ def amend(path: Path, status: UpdateStatus, message: str, now: datetime,
         lines[-1] += newline
     close = _fence_end([line.lstrip("\ufeff") for line in lines])
     body = message.strip().replace("\r\n", "\n").replace("\n", newline)
-    entry = [newline, f"### {heading_time(now)} — {status.label}{newline}", f"{body}{newline}"]
+    heading_line = f"### {heading_time(now)} — {words.label(status)}{newline}"
+    entry = [newline, heading_line, f"{body}{newline}"]
     heading = _updates_heading(lines, close + 1)
     if heading is None:
         lines += [newline, f"## Updates{newline}", *entry]
@@ -87,12 +88,4 @@ def _set_next_update(lines: list[str], close: int, value: str, newline: str) -> 
 def save(amendment: Amendment) -> None:
     """Replace the file in one step, so an editor or a build never reads half of it."""
     path = amendment.path
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(amendment.text)
-        os.chmod(temporary, path.stat().st_mode & 0o777)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomic(path, amendment.text.encode("utf-8"), path.stat().st_mode & 0o777)

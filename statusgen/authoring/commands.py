@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import argparse
-from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from statusgen import words
 from statusgen.authoring.amend import amend, find_incident, save
 from statusgen.authoring.scaffold import (
     free_slug,
@@ -15,66 +15,60 @@ from statusgen.authoring.scaffold import (
     slugify,
     write_new,
 )
-from statusgen.build.builder import UsageError
 from statusgen.config import Config
 from statusgen.model import INCIDENT_STATUSES, MAINTENANCE_STATUSES, Impact, Kind, UpdateStatus
-from statusgen.problems import print_problems, suggest
+from statusgen.problems import ExitCode, TimeError, UsageError, suggest
 from statusgen.source.body import HEADING
+from statusgen.source.files import incident_files
 from statusgen.source.incident import parse_incident
-from statusgen.source.load import incident_files
 from statusgen.source.markup import MarkdownRenderer
-from statusgen.source.times import TimeError, parse_duration, parse_time, resolve_now
-
-Handler = Callable[[argparse.Namespace], int]
-
-
-def add_new(commands: argparse._SubParsersAction[argparse.ArgumentParser],
-            parents: list[argparse.ArgumentParser], run: Handler) -> None:
-    new = commands.add_parser("new", parents=parents, help="write a new incident file")
-    new.add_argument("title", help="what customers see, e.g. \"Card payments failing\"")
-    new.add_argument("--components", required=True, metavar="A,B",
-                     help="affected component ids from statusgen.toml, comma-separated")
-    new.add_argument("--impact", choices=[i.value for i in Impact],
-                     help="none, minor, major or critical (required for an incident)")
-    new.add_argument("--maintenance", action="store_true", help="announce maintenance instead")
-    new.add_argument("--start", metavar="TIME", help="maintenance window start")
-    new.add_argument("--end", metavar="TIME", help="maintenance window end")
-    new.add_argument("--next-update", default="30m", metavar="DURATION",
-                     help="when the next update is promised (default: 30m)")
-    new.set_defaults(run=run)
+from statusgen.source.times import parse_duration, parse_time, resolve_now
+from statusgen.terminal import print_problems
 
 
-def add_update(commands: argparse._SubParsersAction[argparse.ArgumentParser],
-               parents: list[argparse.ArgumentParser], run: Handler) -> None:
-    update = commands.add_parser("update", parents=parents, help="add an update to an incident")
-    update.add_argument("slug", help="the incident's file name without .md")
-    update.add_argument("message", help="what customers should know now")
-    update.add_argument("--status", choices=[s.value for s in UpdateStatus],
-                        help="the new status (default: update)")
-    update.add_argument("--resolve", action="store_true",
-                        help="service is restored (or the maintenance is complete)")
-    update.add_argument("--next-update", metavar="DURATION",
-                        help="promise the next update in this long, e.g. 30m")
-    update.set_defaults(run=run)
+@dataclass(frozen=True)
+class NewIncident:
+    """`statusgen new`: an incident, or with `maintenance` an announced maintenance."""
+
+    title: str
+    components: tuple[str, ...]
+    impact: Impact | None = None  # required for an incident
+    maintenance: bool = False
+    start: str | None = None  # the maintenance window, as written
+    end: str | None = None
+    next_update: str = "30m"  # how long until the next update is promised
+    now: str | None = None
 
 
-def _now(args: argparse.Namespace, config: Config) -> datetime:
+@dataclass(frozen=True)
+class NewUpdate:
+    """`statusgen update`: one more update to an incident."""
+
+    slug: str
+    message: str
+    status: UpdateStatus | None = None  # default: a follow-up (`update`)
+    resolve: bool = False
+    next_update: str | None = None  # e.g. `30m`
+    now: str | None = None
+
+
+def _now(now: str | None, config: Config) -> datetime:
     try:
-        return resolve_now(args.now, config.zone).replace(microsecond=0)
+        return resolve_now(now, config.site.zone).replace(microsecond=0)
     except TimeError as exc:
         raise UsageError(f"--now: {exc}") from None
 
 
-def _components(config: Config, text: str) -> tuple[list[str], list[str]]:
-    ids = [part.strip() for part in text.split(",") if part.strip()]
-    known = [c.id for c in config.components]
+def _components(config: Config, wanted: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    ids = [part.strip() for part in wanted if part.strip()]
+    known = [c.id for c in config.site.components]
     for component_id in ids:
         if component_id not in known:
             raise UsageError(f"--components: unknown component `{component_id}`"
                              f"{suggest(component_id, known)}; known: {', '.join(known)}")
     if not ids:
         raise UsageError("--components: name at least one component")
-    names = [c.name for c in config.components if c.id in ids]
+    names = [c.name for c in config.site.components if c.id in ids]
     return ids, names
 
 
@@ -82,7 +76,7 @@ def _time(option: str, value: str | None, config: Config) -> datetime:
     if not value:
         raise UsageError(f"{option} is needed with --maintenance")
     try:
-        return parse_time(value, config.zone)
+        return parse_time(value, config.site.zone)
     except TimeError as exc:
         raise UsageError(f"{option}: {exc}") from None
 
@@ -94,36 +88,36 @@ def _duration(option: str, value: str, now: datetime) -> datetime:
         raise UsageError(f"{option}: {exc}") from None
 
 
-def new_incident(args: argparse.Namespace, config: Config) -> int:
-    title = " ".join(args.title.split())
+def new_incident(draft: NewIncident, config: Config) -> ExitCode:
+    """Write a new incident or maintenance file, valid from the start, and print its path."""
+    title = " ".join(draft.title.split())
     if not title:
         raise UsageError("the title is empty: say what customers see, e.g. "
                          "\"Card payments failing\"")
-    now = _now(args, config)
-    ids, names = _components(config, args.components)
-    if args.maintenance:
-        start, end = _time("--start", args.start, config), _time("--end", args.end, config)
+    zone = config.site.zone
+    now = _now(draft.now, config)
+    ids, names = _components(config, draft.components)
+    if draft.maintenance:
+        start, end = _time("--start", draft.start, config), _time("--end", draft.end, config)
         if end <= start:
             raise UsageError("--end must be after --start")
         day = start
-        text = maintenance_text(title, ids, now, start, end, names, config.zone)
+        text = maintenance_text(title, ids, now, start, end, names, zone)
     else:
-        if args.impact is None:
+        if draft.impact is None:
             raise UsageError("--impact is needed for an incident: none, minor, major or critical")
         day = now
-        text = incident_text(title, ids, Impact(args.impact), now,
-                             _duration("--next-update", args.next_update, now), names,
-                             config.zone)
-    slug = free_slug(config.incidents_dir,
-                     f"{day.astimezone(config.zone):%Y-%m-%d}-{slugify(title)}")
+        text = incident_text(title, ids, draft.impact, now,
+                             _duration("--next-update", draft.next_update, now), names, zone)
+    slug = free_slug(config.incidents_dir, f"{day.astimezone(zone):%Y-%m-%d}-{slugify(title)}")
     incident, problems = parse_incident(config.incidents_dir / f"{slug}.md",
-                                        text.encode("utf-8"), config, MarkdownRenderer())
+                                        text.encode("utf-8"), config.site, MarkdownRenderer())
     if incident is None:
         print_problems(problems, "statusgen could not write a valid file from these options.")
-        return 1
+        return ExitCode.PROBLEMS
     path = write_new(config, slug, text)
     print(_shown(path))
-    return 0
+    return ExitCode.OK
 
 
 def _shown(path: Path) -> str:
@@ -133,43 +127,40 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def _status(args: argparse.Namespace, kind: Kind) -> UpdateStatus:
+def _status(update: NewUpdate, kind: Kind) -> UpdateStatus:
     final = UpdateStatus.COMPLETED if kind is Kind.MAINTENANCE else UpdateStatus.RESOLVED
     allowed = MAINTENANCE_STATUSES if kind is Kind.MAINTENANCE else INCIDENT_STATUSES
-    if args.resolve:
-        if args.status and args.status != final.value:
+    if update.resolve:
+        if update.status and update.status is not final:
             raise UsageError(f"--resolve means status {final.value}; drop --status")
         return final
-    status = UpdateStatus(args.status or UpdateStatus.UPDATE.value)
+    status = update.status or UpdateStatus.UPDATE
     if status not in allowed:
-        raise UsageError(f"--status {status.value} is not used for {kind.article}; use one of "
-                         f"{', '.join(s.value for s in allowed)}")
+        raise UsageError(f"--status {status.value} is not used for {words.article(kind)}; use "
+                         f"one of {', '.join(s.value for s in allowed)}")
     return status
 
 
-def update_incident(args: argparse.Namespace, config: Config) -> int:
-    path = find_incident(config, args.slug)
-    if path is None:
-        slugs = [p.stem for p in incident_files(config.incidents_dir)] \
-            if config.incidents_dir.is_dir() else []
-        raise UsageError(f"no incident `{args.slug}` under {config.incidents_dir}"
-                         f"{suggest(args.slug, slugs)}")
+def update_incident(update: NewUpdate, config: Config) -> ExitCode:
+    """Add an update to an incident file, changing nothing else it says, and say so."""
+    path = _find(update.slug, config)
     renderer = MarkdownRenderer()
-    before, problems = parse_incident(path, path.read_bytes(), config, renderer)
+    before, problems = parse_incident(path, path.read_bytes(), config.site, renderer)
     if before is None:
         print_problems(problems, "Fix these first; the file was not changed.")
-        return 1
-    message = _message(args.message)
-    status = _status(args, before.kind)
+        return ExitCode.PROBLEMS
+    message = _message(update.message)
+    status = _status(update, before.kind)
     if before.is_resolved and status in (UpdateStatus.RESOLVED, UpdateStatus.COMPLETED):
-        raise UsageError(f"`{args.slug}` is already {status.value}; post a follow-up with "
+        raise UsageError(f"`{update.slug}` is already {status.value}; post a follow-up with "
                          "--status update (or postmortem)")
-    now = _now(args, config)
+    now = _now(update.now, config)
     while any(u.time == now for u in before.updates):  # two updates in one second
         now += timedelta(seconds=1)
-    next_update = _duration("--next-update", args.next_update, now) if args.next_update else None
+    next_update = (_duration("--next-update", update.next_update, now)
+                   if update.next_update else None)
     change = amend(path, status, message, now, next_update)
-    after, problems = parse_incident(path, change.text.encode("utf-8"), config, renderer)
+    after, problems = parse_incident(path, change.text.encode("utf-8"), config.site, renderer)
     if after is not None and len(after.updates) != len(before.updates) + 1:
         problems.error(path, 1, "the new update did not come out as one update")
         after = None
@@ -177,12 +168,22 @@ def update_incident(args: argparse.Namespace, config: Config) -> int:
         print_problems(problems, "The update would make the file invalid (the line numbers "
                                  "above are those of the changed file); the file was not "
                                  "changed.")
-        return 1
+        return ExitCode.PROBLEMS
     save(change)
     added = next(u for u in after.updates if u.time == now)
-    print(f"{_shown(path)}: added {added.status.label} at "
+    print(f"{_shown(path)}: added {words.label(added.status)} at "
           f"{added.time.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC")
-    return 0
+    return ExitCode.OK
+
+
+def _find(slug: str, config: Config) -> Path:
+    path = find_incident(config, slug)
+    if path is None:
+        slugs = [p.stem for p in incident_files(config.incidents_dir)] \
+            if config.incidents_dir.is_dir() else []
+        raise UsageError(f"no incident `{slug}` under {config.incidents_dir}"
+                         f"{suggest(slug, slugs)}")
+    return path
 
 
 def _message(text: str) -> str:

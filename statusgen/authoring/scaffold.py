@@ -9,7 +9,7 @@ from pathlib import Path
 
 from statusgen.config import CONFIG_NAME, Config
 from statusgen.model import Impact
-from statusgen.source.load import incident_files
+from statusgen.source.files import incident_files
 from statusgen.words import show_time
 
 _PROMPTS = {

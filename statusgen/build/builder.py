@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -12,24 +11,20 @@ from pathlib import Path
 from statusgen.build import fingerprint
 from statusgen.config import Config, load_config
 from statusgen.digest import digest
-from statusgen.model import Site
-from statusgen.outputs.api import render_api
-from statusgen.outputs.calendar import render_calendar
-from statusgen.outputs.feeds import render_feeds
-from statusgen.outputs.pages import Pages, RenderError, render_pages
-from statusgen.problems import Problems
-from statusgen.publish.writer import PublishError, publish, published, store_for
+from statusgen.model import Incident, Site, Theme
+from statusgen.outputs.pages import Pages
+from statusgen.outputs.site import render_site
+from statusgen.outputs.templates import TemplateCache
+from statusgen.problems import Problems, PublishError, RenderError, TimeError, UsageError
+from statusgen.publish.manifest import Manifests
+from statusgen.publish.writer import publish, published, store_for
 from statusgen.source.cache import ParseCache
 from statusgen.source.load import load_incidents
-from statusgen.source.theme import Theme, load_theme
-from statusgen.source.times import TimeError, resolve_now
-from statusgen.state.status import clock_warnings, next_change
+from statusgen.source.theme import load_theme
+from statusgen.source.times import resolve_now
+from statusgen.state.clock import clock_warnings, next_change
 
 CACHE = "parsed.cache"
-
-
-class UsageError(Exception):
-    """The command was given something it cannot use (exit status 2)."""
 
 
 @dataclass
@@ -43,18 +38,15 @@ class BuildResult:
     next_change: datetime | None = None
 
 
-def render_site(site: Site, theme: Theme, code: str = "",
-                published: Mapping[str, str] | None = None) -> Pages:
-    """Every output file as bytes, except pages `published` already holds under the same key.
-    Two parts claiming one path is a bug, not a choice."""
-    pages = render_pages(site, theme, code, published)
-    files = dict(theme.assets)
-    for part in (pages.files, render_feeds(site), render_api(site), render_calendar(site)):
-        clash = files.keys() & part.keys()
-        if clash:
-            raise RuntimeError(f"two outputs claim {sorted(clash)[0]}")
-        files.update(part)
-    return Pages(files, pages.keys, pages.reused)
+@dataclass(frozen=True)
+class BuildOptions:
+    """What a command asks of a build."""
+
+    config_path: Path
+    now: str | None = None  # `--now`; otherwise SOURCE_DATE_EPOCH, then the clock
+    out: Path | None = None  # `--out`; otherwise the configuration's output folder
+    strict: bool = False  # warnings fail the build
+    write: bool = True  # False: check only
 
 
 def _check_output(config: Config, output: Path, problems: Problems) -> None:
@@ -78,18 +70,21 @@ class Builder:
     """Builds one site again and again, redoing only what changed since the last build.
 
     What it keeps never changes the output: parsed incidents are keyed by their bytes and the
-    configuration, pages by every input they are drawn from (see `render.Page.key`).
+    site, pages by every input they are drawn from (see `outputs.pages.Page.key`), compiled
+    templates by the theme, manifests by the very file they were read from.
     """
 
-    def __init__(self, config_path: Path, now: str | None = None, out: Path | None = None,
-                 strict: bool = False, write: bool = True) -> None:
-        self.config_path, self.now, self.out = config_path, now, out
-        self.strict, self.write = strict, write
+    def __init__(self, options: BuildOptions) -> None:
+        self.options = options
+        self.config_path = options.config_path
+        self.now = options.now  # the clock as written; a long-lived builder may be moved on
         # Saving the parsed incidents costs time in proportion to the site: `watch` keeps them
         # in memory and saves them only now and then (see `save_cache`).
         self.keep_cache = True
         self._cache: ParseCache | None = None
         self._output: Path | None = None
+        self.templates = TemplateCache()
+        self.manifests = Manifests()
         self.config: Config | None = None  # as the last build read it; None if it was broken
         self.moment: datetime | None = None  # the moment the last build described
 
@@ -100,7 +95,7 @@ class Builder:
                 self._cache.save(cache_file(output))
 
     def _parse_cache(self, config: Config, output: Path) -> ParseCache:
-        context = digest(fingerprint.code(), repr(config))
+        context = digest(fingerprint.code(), config.site.key)
         if self._cache is None or self._cache.context != context:
             self._cache = ParseCache.load(cache_file(output), context)
         return self._cache
@@ -114,46 +109,60 @@ class Builder:
         config = self.config = load_config(self.config_path, problems)
         if config is None:
             return BuildResult(problems)
+        moment = self.moment = at or self._now(config)
+        output = self.options.out if self.options.out is not None else config.output_dir
+        loaded = self._load(config, output, problems)
+        if loaded is None:
+            return BuildResult(problems, output)
+        site = Site(config.site, loaded[0], moment)
+        clock_warnings(site, problems)
+        rendered = self._render(site, loaded[1], output, problems)
+        if rendered is None:
+            return BuildResult(problems, output)
+        result = BuildResult(problems, output, rendered.files, rendered.reused,
+                             next_change=next_change(site))
+        if not problems.fails(self.options.strict) and self.options.write:
+            self._publish(rendered, output, result)
+        return result
+
+    def _now(self, config: Config) -> datetime:
         try:
-            moment = self.moment = at or resolve_now(self.now, config.zone)
+            return resolve_now(self.now, config.site.zone)
         except TimeError as exc:
             raise UsageError(f"--now: {exc}" if self.now else str(exc)) from None
-        output = self.out if self.out is not None else config.output_dir
-        if self.write:
+
+    def _load(self, config: Config, output: Path,
+              problems: Problems) -> tuple[tuple[Incident, ...], Theme] | None:
+        """The incidents and the theme; None when any file has an error."""
+        if self.options.write:
             _check_output(config, output, problems)
         usable = not problems.errors
         self._output = output if usable else None
-        cache = self._parse_cache(config, output)
-        incidents = load_incidents(config, problems, cache)
+        incidents = load_incidents(config, problems, self._parse_cache(config, output))
         # The model is large and long-lived: without this, the cycle collector would walk all
         # of it again and again while the pages are drawn (a fifth of a rebuild at 10,000).
         gc.freeze()
-        if self.write and usable and self.keep_cache:
+        if self.options.write and usable and self.keep_cache:
             self.save_cache(output)
         theme = load_theme(config.templates_dir, problems)
-        if problems.errors:
-            return BuildResult(problems, output)
-        site = Site(config, incidents, moment)
-        clock_warnings(site, problems)
-        upcoming = next_change(site)
+        return None if problems.errors else (incidents, theme)
+
+    def _render(self, site: Site, theme: Theme, output: Path, problems: Problems) -> Pages | None:
+        live = published(output, self.manifests) if self.options.write else None
         try:
-            rendered = render_site(site, theme, fingerprint.code(),
-                                   published(output) if self.write else None)
+            return render_site(site, theme, fingerprint.code(), live, self.templates)
         except RenderError as exc:
             problems.error(exc.path, exc.line, f"template error: {exc.message}")
-            return BuildResult(problems, output)
-        result = BuildResult(problems, output, rendered.files, rendered.reused,
-                             next_change=upcoming)
-        if problems.fails(self.strict) or not self.write:
-            return result
+            return None
+
+    def _publish(self, rendered: Pages, output: Path, result: BuildResult) -> None:
         try:
-            result.written = publish(rendered.files, output, rendered.keys, rendered.reused)
+            result.written = publish(rendered.files, output, rendered.keys, rendered.reused,
+                                     self.manifests)
         except (PublishError, OSError) as exc:
-            problems.error(output, 1, f"cannot publish: {exc}")
-        return result
+            result.problems.error(output, 1, f"cannot publish: {exc}")
 
 
-def build(config_path: Path, now: str | None = None, out: Path | None = None,
-          strict: bool = False, write: bool = True) -> BuildResult:
+def build(options: BuildOptions) -> BuildResult:
     """Check everything, and unless there is a problem, publish the whole site."""
-    return Builder(config_path, now, out, strict, write).build()
+    return Builder(options).build()

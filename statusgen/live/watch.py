@@ -16,90 +16,23 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
 
-from watchdog.events import (
-    EVENT_TYPE_CLOSED,
-    EVENT_TYPE_CREATED,
-    EVENT_TYPE_DELETED,
-    EVENT_TYPE_MODIFIED,
-    EVENT_TYPE_MOVED,
-    FileSystemEvent,
-    FileSystemEventHandler,
-)
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
-from statusgen.build.builder import Builder, BuildResult
-from statusgen.config import Config
+from statusgen.build import Builder, BuildResult
+from statusgen.live.sources import Changes, Sources, sources_of
+from statusgen.problems import ExitCode
+from statusgen.terminal import counts, print_problems
 
 # An editor's save is a burst of events a few milliseconds apart: wait this long for quiet.
 SETTLE = 0.03
 # ...but never longer than this after the first event, even if a tool keeps writing.
 MOST = 1.0
 FULL_COLLECTION_EVERY = 100
-CHANGES = {EVENT_TYPE_CREATED, EVENT_TYPE_DELETED, EVENT_TYPE_MODIFIED, EVENT_TYPE_MOVED,
-           EVENT_TYPE_CLOSED}
-
-
-@dataclass(frozen=True)
-class Sources:
-    """What a site is built from, so that everything else (the output) is ignored."""
-
-    config: Path
-    incidents: Path
-    templates: Path
-
-    def covers(self, path: str) -> bool:
-        target = Path(path)
-        if target == self.config:
-            return True
-        return any(folder == target or folder in target.parents
-                   for folder in (self.incidents, self.templates))
-
-    def folders(self) -> list[tuple[Path, bool]]:
-        """(folder, recursive) pairs to watch: a folder that does not exist yet is noticed
-        through its parent."""
-        found: dict[Path, bool] = {self.config.parent: False}
-        for folder in (self.incidents, self.templates):
-            if folder.is_dir():
-                found[folder] = True
-            else:
-                found.setdefault(_existing_parent(folder), False)
-        return sorted(found.items())
-
-
-def _existing_parent(folder: Path) -> Path:
-    for parent in folder.parents:
-        if parent.is_dir():
-            return parent
-    return Path(folder.anchor)
-
-
-def sources_of(config_path: Path, config: Config | None) -> Sources:
-    """What to watch, from the configuration the last build read."""
-    root = config_path.resolve().parent
-    if config is None:  # a broken configuration: watch where the defaults would be
-        return Sources(config_path.resolve(), root / "incidents", root / "templates")
-    return Sources(config_path.resolve(), config.incidents_dir.resolve(),
-                   config.templates_dir.resolve())
-
-
-class _Changes(FileSystemEventHandler):
-    def __init__(self, sources: Sources, changed: Callable[[], None]) -> None:
-        self.sources, self.changed = sources, changed
-
-    def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.event_type not in CHANGES:
-            return
-        if event.is_directory and event.event_type == EVENT_TYPE_MODIFIED:
-            return  # a folder's times change when files come and go: those have their own events
-        paths = [event.src_path, getattr(event, "dest_path", "")]
-        if any(p and self.sources.covers(os.fsdecode(p)) for p in paths):
-            self.changed()
 
 
 class Watcher:
@@ -207,7 +140,7 @@ class Watcher:
             self._observer.stop()
             self._observer.join()
         observer = Observer()
-        handler = _Changes(sources, self.changed)
+        handler = Changes(sources, self.changed)
         for folder, recursive in folders:
             observer.schedule(handler, str(folder), recursive=recursive)
         observer.daemon = True
@@ -218,20 +151,17 @@ class Watcher:
 
 def report_build(result: BuildResult, strict: bool) -> None:
     """One line per build, with the problems above it."""
-    from statusgen.problems import print_problems
-
     print_problems(result.problems)
     stamp = datetime.now().astimezone().strftime("%H:%M:%S")
-    errors, warnings = len(result.problems.errors), len(result.problems.warnings)
-    counts = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    summary = counts(result.problems)
     if result.problems.fails(strict):
-        print(f"{stamp} Not published ({counts}): the last good site stays as it was. "
+        print(f"{stamp} Not published ({summary}): the last good site stays as it was. "
               "Fix the file and save again.", file=sys.stderr, flush=True)
     elif result.written:
         print(f"{stamp} Published: {len(result.files)} files rendered, {len(result.reused)} "
-              f"unchanged ({counts}).", flush=True)
+              f"unchanged ({summary}).", flush=True)
     else:
-        print(f"{stamp} Up to date ({counts}).", flush=True)
+        print(f"{stamp} Up to date ({summary}).", flush=True)
 
 
 @contextmanager
@@ -248,7 +178,8 @@ def stop_on_terminate() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def watch(builder: Builder, strict: bool) -> int:
+def watch(builder: Builder) -> ExitCode:
+    strict = builder.options.strict
     watcher = Watcher(builder, lambda r: report_build(r, strict),
                       follow_clock=follows_clock(builder))
     with stop_on_terminate():
@@ -259,7 +190,7 @@ def watch(builder: Builder, strict: bool) -> int:
         except KeyboardInterrupt:
             watcher.stop()
             print("Stopped.", flush=True)
-    return 0
+    return ExitCode.OK
 
 
 def follows_clock(builder: Builder) -> bool:

@@ -7,8 +7,9 @@ import re
 from datetime import datetime
 from typing import Any
 
-from statusgen.model import Incident, Site, Update, UpdateStatus
-from statusgen.source.times import iso_utc
+from statusgen import urls, words
+from statusgen.model import Incident, Site, Update, UpdateStatus, Window
+from statusgen.outputs.timestamps import iso_utc
 from statusgen.state import status
 
 LIMIT = 50
@@ -19,12 +20,12 @@ def _time(moment: datetime | None) -> str | None:
 
 
 def _page(site: Site) -> dict[str, Any]:
-    config = site.config
+    info = site.info
     return {
-        "id": re.sub(r"[^a-z0-9]+", "-", config.base_url.lower()).strip("-"),
-        "name": config.title,
-        "url": config.base_url,
-        "time_zone": config.timezone,
+        "id": re.sub(r"[^a-z0-9]+", "-", info.base_url.lower()).strip("-"),
+        "name": info.title,
+        "url": info.base_url,
+        "time_zone": info.timezone,
         "updated_at": iso_utc(site.now),
     }
 
@@ -65,7 +66,7 @@ def _status(incident: Incident, now: datetime) -> str:
     latest = next((u.status for u in incident.updates if u.status is not UpdateStatus.UPDATE),
                   incident.phase)
     if incident.is_maintenance and latest is UpdateStatus.SCHEDULED \
-            and status.window(incident, now) is not status.Window.UPCOMING:
+            and status.window(incident, now) is not Window.UPCOMING:
         return UpdateStatus.IN_PROGRESS.value
     return latest.value
 
@@ -73,7 +74,7 @@ def _status(incident: Incident, now: datetime) -> str:
 def _update(incident: Incident, update: Update, components: list[dict[str, Any]]) -> dict[str, Any]:
     at = iso_utc(update.time)
     return {
-        "id": f"{incident.slug}-{update.anchor.removeprefix('update-').lower()}",
+        "id": f"{incident.slug}-{urls.update_anchor(update).removeprefix('update-').lower()}",
         "status": update.status.value, "body": update.text, "incident_id": incident.slug,
         "created_at": at, "updated_at": at, "display_at": at,
         "affected_components": components if update is incident.updates[-1] else None,
@@ -84,7 +85,7 @@ def _update(incident: Incident, update: Update, components: list[dict[str, Any]]
 def _incident(site: Site, incident: Incident, all_components: list[dict[str, Any]]
               ) -> dict[str, Any]:
     affected = [
-        {"code": c, "name": site.config.name_of(c), "old_status": "operational",
+        {"code": c, "name": site.info.name_of(c), "old_status": "operational",
          "new_status": s.value}
         for c, s in incident.components
     ]
@@ -99,7 +100,7 @@ def _incident(site: Site, incident: Incident, all_components: list[dict[str, Any
         "updated_at": iso_utc(latest), "monitoring_at": _time(monitoring),
         "resolved_at": _time(incident.resolved),
         "impact": "maintenance" if incident.is_maintenance else incident.impact.value,
-        "shortlink": f"{site.config.base_url}incidents/{incident.slug}/",
+        "shortlink": urls.incident_url(site.info.base_url, incident.slug),
         "started_at": iso_utc(incident.started), "page_id": _page(site)["id"],
         "incident_updates": [_update(incident, u, affected) for u in incident.updates],
         "components": components,
@@ -117,30 +118,30 @@ def _dump(data: dict[str, Any]) -> bytes:
 def render_api(site: Site) -> dict[str, bytes]:
     page = _page(site)
     overall = status.overall(site)
-    state = {"indicator": overall.indicator, "description": overall.headline}
+    headline = words.headline(overall.status, overall.affected, overall.reported)
+    state = {"indicator": overall.indicator, "description": headline}
     incidents = [i for i in site.incidents if not i.is_maintenance]
     works = sorted((i for i in site.incidents if i.is_maintenance),
                    key=lambda i: i.started, reverse=True)
     open_works = [i for i in works if status.window(i, site.now)
-                  in (status.Window.UPCOMING, status.Window.IN_PROGRESS)]
+                  in (Window.UPCOMING, Window.IN_PROGRESS)]
     components = _components(site)
 
     def full(items: list[Incident]) -> list[dict[str, Any]]:
         return [_incident(site, i, components) for i in items]
 
     unresolved = full(status.unresolved(site))
-    prefix = "api/v2/"
     return {
-        prefix + "summary.json": _dump({
+        urls.api("summary.json"): _dump({
             "page": page, "components": components, "incidents": unresolved,
             "scheduled_maintenances": full(open_works[::-1]),
             "status": state,
         }),
-        prefix + "status.json": _dump({"page": page, "status": state}),
-        prefix + "components.json": _dump({"page": page, "components": components}),
-        prefix + "incidents.json": _dump(
+        urls.api("status.json"): _dump({"page": page, "status": state}),
+        urls.api("components.json"): _dump({"page": page, "components": components}),
+        urls.api("incidents.json"): _dump(
             {"page": page, "incidents": full(incidents[:LIMIT])}),
-        prefix + "incidents/unresolved.json": _dump({"page": page, "incidents": unresolved}),
-        prefix + "scheduled-maintenances.json": _dump(
+        urls.api("incidents/unresolved.json"): _dump({"page": page, "incidents": unresolved}),
+        urls.api("scheduled-maintenances.json"): _dump(
             {"page": page, "scheduled_maintenances": full(works[:LIMIT])}),
     }

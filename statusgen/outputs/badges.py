@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from statusgen import urls, words
 from statusgen.model import ComponentStatus, Site
 from statusgen.state import status
 
@@ -26,12 +27,11 @@ def _width(text: str) -> int:
 def render_badges(site: Site, render: Callable[[str, dict[str, Any]], bytes]) -> dict[str, bytes]:
     statuses = status.component_statuses(site)
     overall = status.overall(site)
-    badges = [("badge.svg", "status", overall.status)]
-    badges += [(f"components/{c.id}/badge.svg", c.name, statuses[c.id])
-               for c in site.config.components]
+    badges = [(urls.badge(None), "status", overall.status)]
+    badges += [(urls.badge(c.id), c.name, statuses[c.id]) for c in site.info.components]
     output = {}
     for path, label, state in badges:
-        value = state.label.lower()
+        value = words.label(state).lower()
         output[path] = render("badge.svg", {
             "label": label, "value": value, "colour": COLOURS[state],
             "label_width": _width(label), "value_width": _width(value),

@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event
 
+from statusgen import urls
 from statusgen.model import Incident, Site
-from statusgen.source.markup import unwrap
 
 
 def render_calendar(site: Site) -> dict[str, bytes]:
-    config = site.config
-    host = urlsplit(config.base_url).hostname or "statusgen"
+    info = site.info
+    host = urlsplit(info.base_url).hostname or "statusgen"
     calendar = Calendar()
     calendar.add("prodid", "-//statusgen//maintenance//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"{config.title}: maintenance")
+    calendar.add("x-wr-calname", f"{info.title}: maintenance")
     works = [i for i in site.incidents if i.is_maintenance]
     for incident in sorted(works, key=lambda i: (i.started, i.slug)):
-        url = f"{config.base_url}incidents/{incident.slug}/"
+        url = urls.incident_url(info.base_url, incident.slug)
         event = Event()
         event.add("uid", f"{incident.slug}@{host}")
         # DTSTAMP must be present; the newest update keeps it stable between builds.
@@ -36,7 +37,7 @@ def render_calendar(site: Site) -> dict[str, bytes]:
         # Each update may move the window; a higher SEQUENCE tells calendars to take the change.
         event.add("sequence", len(incident.updates))
         calendar.add_component(event)
-    return {"maintenance.ics": calendar.to_ical()}
+    return {urls.CALENDAR: calendar.to_ical()}
 
 
 def _utc(moment: datetime | None) -> datetime:
@@ -46,8 +47,14 @@ def _utc(moment: datetime | None) -> datetime:
 
 def _description(incident: Incident, site: Site) -> str:
     """Which components are affected, and the announcement in the author's words."""
-    names = [site.config.name_of(c) for c, _ in incident.components]
+    names = [site.info.name_of(c) for c, _ in incident.components]
     text = f"Affects: {', '.join(names)}."
     if incident.updates:
         text += "\n\n" + unwrap(incident.updates[-1].text)
     return text
+
+
+def unwrap(source: str) -> str:
+    """Join the hard-wrapped lines of each paragraph: calendars show text as it is."""
+    paragraphs = re.split(r"\n\s*\n", source.strip())
+    return "\n\n".join(" ".join(p.split()) for p in paragraphs)

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from feedgen.feed import FeedGenerator
 
+from statusgen import urls, words
 from statusgen.model import Incident, Site, Update
-from statusgen.state.status import kind_label
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ def entries(site: Site, component_id: str | None = None,
     No update is later than its incident's last time, so the walk stops at the first incident
     that cannot reach the updates already found.
     """
-    limit = site.config.feed_entries
+    limit = site.info.feed_entries
     found: list[tuple[tuple[datetime, str, int], Entry]] = []
     for incident in newest_first(site) if ordered is None else ordered:
         if len(found) >= limit and incident.last_time < found[limit - 1][0][0]:
@@ -45,8 +45,9 @@ def entries(site: Site, component_id: str | None = None,
 
 def _content(site: Site, entry: Entry) -> str:
     # Names only: a status in an old entry goes stale, and the all-clear must not say "outage".
-    names = ", ".join(site.config.name_of(c) for c, _ in entry.incident.components)
-    return (f"<p><strong>{entry.update.status.label}</strong> · {kind_label(entry.incident)}"
+    names = ", ".join(site.info.name_of(c) for c, _ in entry.incident.components)
+    return (f"<p><strong>{words.label(entry.update.status)}</strong> · "
+            f"{words.kind_label(entry.incident)}"
             f" · {_escape(names)}</p>\n{entry.update.html}")
 
 
@@ -56,12 +57,12 @@ def _escape(text: str) -> str:
 
 def _generator(site: Site, feed_url: str, page_url: str, title: str, found: list[Entry],
                atom: bool) -> FeedGenerator:
-    config = site.config
+    info = site.info
     feed = FeedGenerator()
     feed.id(page_url)
     feed.title(title)
-    feed.description(config.description or f"Every update from {config.title}")
-    feed.author(name=config.title)
+    feed.description(info.description or f"Every update from {info.title}")
+    feed.author(name=info.title)
     feed.language("en")
     feed.generator("statusgen")
     # feedgen's RSS channel link is the last one added: the self link goes first.
@@ -71,11 +72,11 @@ def _generator(site: Site, feed_url: str, page_url: str, title: str, found: list
     feed.updated(newest)
     feed.lastBuildDate(newest)
     for entry in found:
-        link = f"{config.base_url}incidents/{entry.incident.slug}/#{entry.update.anchor}"
+        link = urls.update_url(info.base_url, entry.incident.slug, entry.update)
         item = feed.add_entry(order="append")
         item.id(link)
         item.guid(link, permalink=True)
-        item.title(f"{entry.incident.title}: {entry.update.status.label}")
+        item.title(f"{entry.incident.title}: {words.label(entry.update.status)}")
         item.link(href=link)
         item.published(entry.update.time)
         item.updated(entry.update.time)
@@ -88,17 +89,17 @@ def _generator(site: Site, feed_url: str, page_url: str, title: str, found: list
 
 def render_feeds(site: Site) -> dict[str, bytes]:
     """`feed.xml` and `atom.xml` for the site, and the same two for every component."""
-    base = site.config.base_url
+    info = site.info
     output: dict[str, bytes] = {}
-    scopes: list[tuple[str, str, str | None]] = [("", site.config.title, None)]
-    scopes += [(f"components/{c.id}/", f"{site.config.title}: {c.name}", c.id)
-               for c in site.config.components]
+    scopes: list[tuple[str, str | None]] = [(info.title, None)]
+    scopes += [(f"{info.title}: {c.name}", c.id) for c in info.components]
     ordered = newest_first(site)
-    for prefix, title, component_id in scopes:
+    for title, component_id in scopes:
         found = entries(site, component_id, ordered)
-        page = base + prefix
-        rss = _generator(site, f"{page}feed.xml", page, title, found, atom=False)
-        atom = _generator(site, f"{page}atom.xml", page, title, found, atom=True)
-        output[f"{prefix}feed.xml"] = rss.rss_str(pretty=True)
-        output[f"{prefix}atom.xml"] = atom.atom_str(pretty=True)
+        folder = urls.feed_folder(component_id)
+        page = info.base_url + folder
+        rss = _generator(site, page + urls.RSS, page, title, found, atom=False)
+        atom = _generator(site, page + urls.ATOM, page, title, found, atom=True)
+        output[folder + urls.RSS] = rss.rss_str(pretty=True)
+        output[folder + urls.ATOM] = atom.atom_str(pretty=True)
     return output

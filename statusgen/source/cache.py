@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import os
 import pickle
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from statusgen.atomic import write_atomic
 from statusgen.model import Incident
 from statusgen.problems import Problem
 
@@ -70,16 +70,8 @@ class ParseCache:
     def save(self, file: Path) -> None:
         if not self.dirty:
             return
-        file.parent.mkdir(parents=True, exist_ok=True)
         data = {"format": FORMAT, "context": self.context, "entries": self.entries}
-        fd, temporary = tempfile.mkstemp(dir=file.parent, prefix=".tmp-cache-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(data, handle, pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, file)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomic(file, pickle.dumps(data, pickle.HIGHEST_PROTOCOL))
         self.dirty = False
 
 

@@ -13,16 +13,9 @@ from typing import Any
 
 import yaml
 
-from statusgen.problems import Problems
+from statusgen.problems import FrontMatterError, Problems
 
 FENCE = "---"
-
-
-class FrontMatterError(Exception):
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
-        self.line = line
-        self.message = message
 
 
 @dataclass(frozen=True)

@@ -75,8 +75,3 @@ def plain_text(source: str) -> str:
     """Author text with every tag removed, for plain-text readers: the JSON API and calendars."""
     return html.unescape(nh3.clean(source, tags=set())).strip()
 
-
-def unwrap(source: str) -> str:
-    """Join the hard-wrapped lines of each paragraph, for plain-text readers like calendars."""
-    paragraphs = re.split(r"\n\s*\n", source.strip())
-    return "\n\n".join(" ".join(p.split()) for p in paragraphs)

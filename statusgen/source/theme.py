@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
+from statusgen.model import Theme
 from statusgen.problems import Problems
 
 ASSETS = "assets"
 _MARKER = "base.html"
-
-
-@dataclass(frozen=True)
-class Theme:
-    templates: dict[str, tuple[str, Path]]  # name → (Jinja source, where it came from)
-    assets: dict[str, bytes]  # path under the output folder → bytes, copied as they are
 
 
 def default_theme_dir() -> Path:

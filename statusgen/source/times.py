@@ -7,6 +7,8 @@ import re
 from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from statusgen.problems import TimeError
+
 _ZONE_WORDS = {"Z": "+00:00", "UTC": "+00:00", "GMT": "+00:00"}
 _WRITTEN = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2})[T ]+(?P<clock>\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)"
@@ -14,10 +16,6 @@ _WRITTEN = re.compile(
     re.IGNORECASE,
 )
 _DURATION = re.compile(r"^(?:(?P<h>\d+)\s*h)?\s*(?:(?P<m>\d+)\s*m(?:in)?)?$", re.IGNORECASE)
-
-
-class TimeError(ValueError):
-    """A written time that cannot be read; the message says what to write instead."""
 
 
 def parse_time(text: str, zone: tzinfo) -> datetime:
@@ -92,7 +90,3 @@ def resolve_now(given: str | None, zone: tzinfo) -> datetime:
         return datetime.fromtimestamp(int(epoch), UTC)
     return datetime.now(UTC).replace(microsecond=0)
 
-
-def iso_utc(moment: datetime) -> str:
-    """A machine-readable UTC time, as in `<time datetime>`, feeds and the API."""
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")

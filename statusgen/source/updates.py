@@ -6,6 +6,7 @@ import re
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
+from statusgen import words
 from statusgen.model import (
     FOLLOW_UPS,
     INCIDENT_STATUSES,
@@ -14,10 +15,10 @@ from statusgen.model import (
     Update,
     UpdateStatus,
 )
-from statusgen.problems import Problems, suggest
+from statusgen.problems import Problems, TimeError, suggest
 from statusgen.source.body import Block
 from statusgen.source.markup import MarkdownRenderer, plain_text
-from statusgen.source.times import TimeError, parse_time
+from statusgen.source.times import parse_time
 
 # Separators: em dash, en dash (editors turn hyphens into it), hyphen, bar and middle dot.
 _HEADING = re.compile(
@@ -26,10 +27,6 @@ _HEADING = re.compile(
 EXAMPLE = "### 2026-11-20 14:10 UTC — Investigating"
 # The same minute is agreement: headings are written to the minute, front matter to the second.
 AGREEMENT = timedelta(seconds=60)
-_DERIVED_TEXT = {
-    UpdateStatus.RESOLVED: "This incident has been resolved.",
-    UpdateStatus.COMPLETED: "The scheduled maintenance has been completed.",
-}
 
 
 def looks_like_update(title: str, zone: tzinfo) -> bool:
@@ -82,7 +79,7 @@ def _read_update(block: Block, allowed: tuple[UpdateStatus, ...], kind: Kind, zo
     if word not in names:
         hint = suggest(word, names)
         if not hint and word in UpdateStatus.__members__.values():
-            hint = f" (`{word}` is not used for {kind.article})"
+            hint = f" (`{word}` is not used for {words.article(kind)})"
         problems.error(path, block.line, f"update status `{match['status']}` is not one of "
                        f"{', '.join(names)}{hint}")
         return None
@@ -101,14 +98,14 @@ def reconcile(updates: list[Update], declared: datetime | None, declared_line: i
         return updates, closing.time if closing else None
     if phase is not None and phase.time > declared + AGREEMENT and closing is None:
         problems.error(path, declared_line, f"`{key}:` is set, but the newer update on line "
-                       f"{phase.line} says {phase.status.label}: remove `{key}:` or add a "
-                       f"{final.label} update")
+                       f"{phase.line} says {words.label(phase.status)}: remove `{key}:` or add a "
+                       f"{words.label(final)} update")
         return updates, None
     if closing is not None:
         if abs(closing.time - declared) > AGREEMENT:
-            problems.error(path, declared_line, f"`{key}:` and the {final.label} update on line "
-                           f"{closing.line} give different times: make them the same")
+            problems.error(path, declared_line, f"`{key}:` and the {words.label(final)} update "
+                           f"on line {closing.line} give different times: make them the same")
         return updates, declared
-    text = _DERIVED_TEXT[final]
+    text = words.DERIVED_TEXT[final]
     derived = Update(declared, final, f"<p>{text}</p>", text, declared_line, derived=True)
     return sorted([*updates, derived], key=lambda u: u.time, reverse=True), declared

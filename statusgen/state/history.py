@@ -1,27 +1,12 @@
-"""The archive: every incident and maintenance, paged by calendar month in the site's zone."""
+"""The archive: every incident and maintenance, by calendar month in the site's zone."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date
 
 from statusgen.model import Incident, Site
-
-
-@dataclass(frozen=True)
-class MonthLink:
-    """A month as other pages name it: enough to link to it, not what it holds."""
-
-    first: date
-    count: int
-
-    @property
-    def path(self) -> str:
-        return f"history/{self.first:%Y-%m}/index.html"
-
-    @property
-    def label(self) -> str:
-        return f"{self.first:%B %Y}"
+from statusgen.state.clock import month_start
 
 
 @dataclass(frozen=True)
@@ -29,31 +14,14 @@ class Month:
     first: date
     incidents: tuple[Incident, ...]  # newest first
 
-    @staticmethod
-    def of(moment: datetime, zone: tzinfo) -> Month:
-        local = moment.astimezone(zone)
-        return Month(date(local.year, local.month, 1), ())
-
-    @property
-    def link(self) -> MonthLink:
-        return MonthLink(self.first, len(self.incidents))
-
-    @property
-    def path(self) -> str:
-        return self.link.path
-
-    @property
-    def label(self) -> str:
-        return self.link.label
-
 
 def months(site: Site) -> list[Month]:
     """Every month from the newest (or now) back to the oldest incident, empty ones included."""
-    zone = site.config.zone
+    zone = site.info.zone
     by_month: dict[date, list[Incident]] = {}
     for incident in site.incidents:
-        by_month.setdefault(Month.of(incident.started, zone).first, []).append(incident)
-    newest = max([Month.of(site.now, zone).first, *by_month])
+        by_month.setdefault(month_start(incident.started, zone), []).append(incident)
+    newest = max([month_start(site.now, zone), *by_month])
     oldest = min(by_month, default=newest)
     result = []
     cursor = newest

@@ -1,45 +1,23 @@
-"""What the site says at `now`: derived from the model and the clock, with no I/O."""
+"""What the site says at `now`: derived from the model and the clock, with no I/O and no words
+(those are in `statusgen.words`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
-from enum import StrEnum
+from datetime import date, datetime, timedelta
 
-from statusgen.model import Component, ComponentStatus, Incident, Kind, Site, UpdateStatus
-from statusgen.problems import Problems
+from statusgen.model import Component, ComponentStatus, Incident, Site, Window
+from statusgen.state.clock import local_date
 
 RECENT_DAYS = 7
-UPTIME_DAYS = 90
-# How much of a minute in each state counts as down; the rule is printed on component pages.
-DOWNTIME_WEIGHT = {
-    ComponentStatus.MAJOR_OUTAGE: 1.0,
-    ComponentStatus.PARTIAL_OUTAGE: 0.3,
-    ComponentStatus.DEGRADED_PERFORMANCE: 0.0,
-    ComponentStatus.UNDER_MAINTENANCE: 0.0,
-    ComponentStatus.OPERATIONAL: 0.0,
+# Statuspage's indicator for the worst component status.
+_INDICATOR = {
+    ComponentStatus.OPERATIONAL: "none",
+    ComponentStatus.UNDER_MAINTENANCE: "maintenance",
+    ComponentStatus.DEGRADED_PERFORMANCE: "minor",
+    ComponentStatus.PARTIAL_OUTAGE: "major",
+    ComponentStatus.MAJOR_OUTAGE: "critical",
 }
-
-
-def uptime_rule() -> str:
-    """The counting rule in words, made from the weights so the page cannot drift from them."""
-    parts = []
-    for state, weight in DOWNTIME_WEIGHT.items():
-        if state is ComponentStatus.OPERATIONAL:
-            continue
-        share = "up" if weight == 0 else "down" if weight == 1 else f"{weight:.0%} down"
-        parts.append(f"{state.label.lower()} counts as {share}")
-    return "How we count uptime: time in " + "; ".join(parts) + "."
-
-
-class Window(StrEnum):
-    """Where a maintenance stands against its announced window."""
-
-    UPCOMING = "upcoming"
-    IN_PROGRESS = "in_progress"
-    COMPLETED = "completed"
-    OVERRUN = "overrun"  # the window has ended but nobody has confirmed the work is complete
 
 
 def window(incident: Incident, now: datetime) -> Window:
@@ -49,6 +27,11 @@ def window(incident: Incident, now: datetime) -> Window:
     if now < incident.scheduled_start:
         return Window.UPCOMING
     return Window.IN_PROGRESS if now < incident.scheduled_end else Window.OVERRUN
+
+
+def maintenance_window(incident: Incident, now: datetime) -> Window | None:
+    """The window a maintenance is in; None for an incident, which has none."""
+    return window(incident, now) if incident.is_maintenance else None
 
 
 def is_active(incident: Incident, now: datetime) -> bool:
@@ -70,52 +53,8 @@ def estimate_passed(incident: Incident, now: datetime) -> bool:
     return promised is not None and promised < now and not incident.is_resolved
 
 
-def settled_at(incident: Incident) -> datetime | None:
-    """From when nothing about the incident depends on the clock: it is over, and every time
-    it names has passed. None while it is open."""
-    if incident.resolved is None:
-        return None
-    # A second past the last time, so `time < clock` reads the same as `time < now` after it.
-    return incident.last_time + timedelta(seconds=1)
-
-
-def page_clock(incidents: Iterable[Incident], now: datetime) -> tuple[datetime, bool]:
-    """The clock a page about only these incidents is drawn at, and whether it still runs.
-
-    Once all of them are settled the page stops at the last settling moment, and every
-    comparison with the clock reads as it would at `now`: the page stays byte for byte the
-    same from then on, so it need never be drawn again.
-    """
-    moments = [settled_at(i) for i in incidents]
-    if not moments or any(m is None or m > now for m in moments):
-        return now, True
-    return max(m for m in moments if m is not None), False
-
-
-# While something is open its page says "ongoing for …": redraw it now and then.
-OPEN_REFRESH = timedelta(minutes=5)
-
-
-def next_change(site: Site) -> datetime:
-    """The next moment the pages would read differently with no file changed: a window opens
-    or closes, a promise falls due, a page settles, or the day changes."""
-    now = site.now
-    zone = site.config.zone
-    tomorrow = local_date(now, zone) + timedelta(days=1)
-    moments = [day_start(tomorrow, zone)]
-    for incident in site.unsettled:
-        if incident.resolved is None:
-            moments.append(now + OPEN_REFRESH)
-        named = [incident.started, incident.resolved, incident.estimated_restore,
-                 incident.pending_next_update, incident.scheduled_start, incident.scheduled_end,
-                 settled_at(incident), *(u.time for u in incident.updates)]
-        moments += [t for t in named if t is not None and t >= now]
-    # Comparisons with the clock are strict: a promise made for 15:00 is overdue after it.
-    return min(moments) + timedelta(seconds=1)
-
-
 def component_statuses(site: Site) -> dict[str, ComponentStatus]:
-    statuses = {c.id: ComponentStatus.OPERATIONAL for c in site.config.components}
+    statuses = {c.id: ComponentStatus.OPERATIONAL for c in site.info.components}
     for incident in active(site):
         for component_id, status in incident.components:
             if status.severity > statuses[component_id].severity:
@@ -149,43 +88,34 @@ def _severity(incident: Incident) -> int:
 
 @dataclass(frozen=True)
 class Overall:
+    """The state of the whole site: the worst status, what it affects, and lesser ones."""
+
     status: ComponentStatus
-    headline: str
-    indicator: str  # Statuspage's none | minor | major | critical | maintenance
-    others: tuple[str, ...] = ()  # lesser problems elsewhere, e.g. "Degraded performance: Search"
+    affected: tuple[str, ...]  # names of the components in the worst status
+    reported: bool  # an incident is open though no component is affected
+    others: tuple[tuple[ComponentStatus, tuple[str, ...]], ...] = ()  # worst first
+
+    @property
+    def indicator(self) -> str:
+        """Statuspage's none | minor | major | critical | maintenance."""
+        if self.status is ComponentStatus.OPERATIONAL and self.reported:
+            return "minor"
+        return _INDICATOR[self.status]
 
 
 def overall(site: Site) -> Overall:
     statuses = component_statuses(site)
     status = worst(list(statuses.values()))
+
+    def named(state: ComponentStatus) -> tuple[str, ...]:
+        return tuple(c.name for c in site.info.components if statuses[c.id] is state)
+
     if status is ComponentStatus.OPERATIONAL:
-        incidents = [i for i in active(site) if not i.is_maintenance]
-        if incidents:
-            return Overall(status, "All systems operational; we are looking into a report",
-                           "minor")
-        return Overall(status, "All systems operational", "none")
-    names = [c.name for c in site.config.components if statuses[c.id] is status]
-    headline = f"{status.label} affecting {_join(names)}"
-    if status is ComponentStatus.UNDER_MAINTENANCE:
-        headline = f"Scheduled maintenance in progress for {_join(names)}"
-    indicator = {
-        ComponentStatus.UNDER_MAINTENANCE: "maintenance",
-        ComponentStatus.DEGRADED_PERFORMANCE: "minor",
-        ComponentStatus.PARTIAL_OUTAGE: "major",
-        ComponentStatus.MAJOR_OUTAGE: "critical",
-    }[status]
-    others = []
-    for lesser in sorted(set(statuses.values()) - {status, ComponentStatus.OPERATIONAL},
-                         key=lambda s: -s.severity):
-        affected = [c.name for c in site.config.components if statuses[c.id] is lesser]
-        others.append(f"{lesser.label}: {_join(affected)}")
-    return Overall(status, headline, indicator, tuple(others))
-
-
-def _join(names: list[str]) -> str:
-    if len(names) <= 2:
-        return " and ".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+        reported = any(not i.is_maintenance for i in active(site))
+        return Overall(status, (), reported)
+    lesser = sorted(set(statuses.values()) - {status, ComponentStatus.OPERATIONAL},
+                    key=lambda s: -s.severity)
+    return Overall(status, named(status), False, tuple((s, named(s)) for s in lesser))
 
 
 @dataclass(frozen=True)
@@ -198,7 +128,7 @@ class Group:
 def groups(site: Site, statuses: dict[str, ComponentStatus]) -> list[Group]:
     """Components by group, in the order the configuration first names each group."""
     order: dict[str | None, list[Component]] = {}
-    for component in site.config.components:
+    for component in site.info.components:
         order.setdefault(component.group, []).append(component)
     return [
         Group(name, tuple(members), worst([statuses[c.id] for c in members]))
@@ -210,18 +140,9 @@ def incidents_for(site: Site, component_id: str) -> list[Incident]:
     return list(site.by_component.get(component_id, ()))
 
 
-
-def local_date(moment: datetime, zone: tzinfo) -> date:
-    return moment.astimezone(zone).date()
-
-
-def day_start(day: date, zone: tzinfo) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=zone)
-
-
 def recent_days(site: Site) -> list[tuple[date, list[Incident]]]:
     """The last week, day by day, with what began that day (empty days included)."""
-    zone = site.config.zone
+    zone = site.info.zone
     today = local_date(site.now, zone)
     days = [today - timedelta(days=n) for n in range(RECENT_DAYS)]
     by_day: dict[date, list[Incident]] = {d: [] for d in days}
@@ -232,35 +153,3 @@ def recent_days(site: Site) -> list[tuple[date, list[Incident]]]:
         if day in by_day:
             by_day[day].append(incident)
     return [(d, by_day[d]) for d in days]
-
-
-def clock_warnings(site: Site, problems: Problems) -> None:
-    """Times that are only wrong at `now`: usually a typo in the date."""
-    soon = site.now + timedelta(minutes=5)
-    for incident in site.unsettled:
-        for update in incident.updates:
-            if update.time > soon and not update.derived:
-                problems.warning(incident.path, update.line, "this update is dated in the "
-                                 "future; it will be shown as the newest until then")
-        if incident.resolved is not None and incident.resolved > soon:
-            key = "completed" if incident.is_maintenance else "resolved"
-            problems.warning(incident.path, 1, f"it is {key} in the future, which the page "
-                             "already states as done: check the date")
-        if not incident.is_maintenance and incident.started > soon:
-            problems.warning(incident.path, 1, "`started` is in the future; the incident is "
-                             "not shown as current until then")
-
-
-def phase_label(incident: Incident, now: datetime) -> str:
-    """The state in words; a maintenance follows its window unless an update says more."""
-    if not incident.is_maintenance:
-        return incident.phase.label
-    state = window(incident, now)
-    if state is Window.IN_PROGRESS:
-        return "Verifying" if incident.phase is UpdateStatus.VERIFYING else "In progress"
-    return {Window.UPCOMING: "Scheduled", Window.COMPLETED: "Completed",
-            Window.OVERRUN: "Window ended, completion not yet confirmed"}[state]
-
-
-def kind_label(incident: Incident) -> str:
-    return "Maintenance" if incident.kind is Kind.MAINTENANCE else "Incident"

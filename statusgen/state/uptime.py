@@ -8,14 +8,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from statusgen.model import ComponentStatus, Incident, Site
-from statusgen.state.status import (
-    DOWNTIME_WEIGHT,
-    UPTIME_DAYS,
-    day_start,
-    incidents_for,
-    local_date,
-    worst,
-)
+from statusgen.state.clock import day_start, local_date
+from statusgen.state.status import incidents_for, worst
+
+UPTIME_DAYS = 90
+# How much of a minute in each state counts as down; the rule is printed on component pages.
+DOWNTIME_WEIGHT = {
+    ComponentStatus.MAJOR_OUTAGE: 1.0,
+    ComponentStatus.PARTIAL_OUTAGE: 0.3,
+    ComponentStatus.DEGRADED_PERFORMANCE: 0.0,
+    ComponentStatus.UNDER_MAINTENANCE: 0.0,
+    ComponentStatus.OPERATIONAL: 0.0,
+}
 
 
 @dataclass(frozen=True)
@@ -30,12 +34,6 @@ class Day:
 class Uptime:
     days: tuple[Day, ...]  # oldest first
     percent: float
-
-    @property
-    def text(self) -> str:
-        """Two decimals, never rounded up to a perfect 100 that was not earned."""
-        hundredths = int(self.percent * 100)
-        return f"{hundredths // 100}.{hundredths % 100:02d}%"
 
 
 def _intervals(site: Site, component_id: str,
@@ -71,7 +69,7 @@ def _weighted_seconds(spans: list[tuple[datetime, datetime, float]]) -> float:
 
 
 def uptime(site: Site, component_id: str) -> Uptime:
-    zone = site.config.zone
+    zone = site.info.zone
     today = local_date(site.now, zone)
     first = today - timedelta(days=UPTIME_DAYS - 1)
     intervals = _intervals(site, component_id, day_start(first, zone))

@@ -1,0 +1,47 @@
+"""`new` and `update`: the command line's words turned into typed requests."""
+
+from __future__ import annotations
+
+import argparse
+
+from statusgen.authoring.commands import NewIncident, NewUpdate, new_incident, update_incident
+from statusgen.cli.site import config_path
+from statusgen.config import Config, load_config
+from statusgen.model import Impact, UpdateStatus
+from statusgen.problems import ExitCode, Problems
+from statusgen.terminal import print_problems
+
+
+def _config(args: argparse.Namespace) -> Config:
+    problems = Problems()
+    config = load_config(config_path(args.config), problems)
+    print_problems(problems)
+    if config is None:
+        raise SystemExit(ExitCode.PROBLEMS)
+    return config
+
+
+def new(args: argparse.Namespace) -> ExitCode:
+    draft = NewIncident(
+        title=args.title,
+        components=tuple(args.components.split(",")),
+        impact=Impact(args.impact) if args.impact else None,
+        maintenance=args.maintenance,
+        start=args.start,
+        end=args.end,
+        next_update=args.next_update,
+        now=args.now,
+    )
+    return new_incident(draft, _config(args))
+
+
+def update(args: argparse.Namespace) -> ExitCode:
+    request = NewUpdate(
+        slug=args.slug,
+        message=args.message,
+        status=UpdateStatus(args.status) if args.status else None,
+        resolve=args.resolve,
+        next_update=args.next_update,
+        now=args.now,
+    )
+    return update_incident(request, _config(args))

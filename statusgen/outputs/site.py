@@ -1,0 +1,27 @@
+"""The whole site as bytes: pages, feeds, the API, the calendar and the theme's assets."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from statusgen.model import Site, Theme
+from statusgen.outputs.api import render_api
+from statusgen.outputs.calendar import render_calendar
+from statusgen.outputs.feeds import render_feeds
+from statusgen.outputs.pages import Pages, render_pages
+from statusgen.outputs.templates import TemplateCache
+
+
+def render_site(site: Site, theme: Theme, code: str = "",
+                published: Mapping[str, str] | None = None,
+                compiled: TemplateCache | None = None) -> Pages:
+    """Every output file as bytes, except pages `published` already holds under the same key.
+    Two parts claiming one path is a bug, not a choice."""
+    pages = render_pages(site, theme, code, published, compiled)
+    files = dict(theme.assets)
+    for part in (pages.files, render_feeds(site), render_api(site), render_calendar(site)):
+        clash = files.keys() & part.keys()
+        if clash:
+            raise RuntimeError(f"two outputs claim {sorted(clash)[0]}")
+        files.update(part)
+    return Pages(files, pages.keys, pages.reused)

@@ -1,0 +1,67 @@
+"""A slot: one of the two copies of the site, written only while nobody is reading it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from statusgen.publish.manifest import Manifest
+
+
+class Slot:
+    """Writes into the idle slot. Nobody reads it, but a file is always replaced, never
+    rewritten in place: the other slot may share it through a hard link."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.folders: set[Path] = set()
+
+    def prepare(self, paths: Iterable[str]) -> None:
+        for folder in sorted({(self.root / path).parent for path in paths}):
+            if folder not in self.folders:
+                folder.mkdir(parents=True, exist_ok=True)
+                self.folders.add(folder)
+
+    def _fresh(self, target: Path) -> None:
+        if target.parent not in self.folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(target.parent)
+        target.unlink(missing_ok=True)
+
+    def write(self, path: str, data: bytes) -> None:
+        target = self.root / path
+        self._fresh(target)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+
+    def share(self, path: str, source: Path) -> None:
+        """Take the live copy of a file that did not change, by hard link where possible."""
+        target = self.root / path
+        self._fresh(target)
+        try:
+            os.link(source, target)
+        except OSError:
+            self.write(path, source.read_bytes())
+
+    def remove(self, path: str) -> None:
+        target = self.root / path
+        target.unlink(missing_ok=True)
+        for folder in target.relative_to(self.root).parents:
+            if folder == Path("."):
+                break
+            try:
+                (self.root / folder).rmdir()
+            except OSError:
+                break
+
+    def remove_all_but(self, keep: Manifest) -> None:
+        """Without a trustworthy manifest, look at every file."""
+        for existing in sorted(self.root.rglob("*"), reverse=True):
+            relative = existing.relative_to(self.root).as_posix()
+            if existing.is_dir():
+                if not any(existing.iterdir()):
+                    existing.rmdir()
+            elif relative not in keep:
+                existing.unlink()

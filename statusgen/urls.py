@@ -1,0 +1,72 @@
+"""Every address statusgen publishes, made here and nowhere else: page paths inside the site,
+links between pages, and absolute URLs for feeds, the API and calendars."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date
+
+from statusgen.model import Update
+
+INDEX = "index.html"
+HISTORY = "history/index.html"
+BADGE = "badge.svg"
+CALENDAR = "maintenance.ics"
+API = "api/v2/"
+RSS = "feed.xml"
+ATOM = "atom.xml"
+
+
+def incident_page(slug: str) -> str:
+    return f"incidents/{slug}/index.html"
+
+
+def component_page(component_id: str) -> str:
+    return f"components/{component_id}/index.html"
+
+
+def month_page(first: date) -> str:
+    return f"history/{first:%Y-%m}/index.html"
+
+
+def feed_folder(component_id: str | None) -> str:
+    """Where the feeds for everything, or for one component, live."""
+    return "" if component_id is None else f"components/{component_id}/"
+
+
+def badge(component_id: str | None) -> str:
+    return BADGE if component_id is None else f"components/{component_id}/{BADGE}"
+
+
+def api(name: str) -> str:
+    """`summary.json` → `api/v2/summary.json`."""
+    return API + name
+
+
+def update_anchor(update: Update) -> str:
+    """A fragment id that stays the same across builds: the update's time in UTC."""
+    return "update-" + update.time.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def incident_url(base_url: str, slug: str) -> str:
+    """The absolute address of an incident's page, as feeds, the API and calendars give it."""
+    return f"{base_url}incidents/{slug}/"
+
+
+def update_url(base_url: str, slug: str, update: Update) -> str:
+    return f"{incident_url(base_url, slug)}#{update_anchor(update)}"
+
+
+def relative(page: str) -> Callable[[str], str]:
+    """Links from one page to another that work under any path and straight from the disk."""
+    folder = [part for part in page.split("/")[:-1] if part]
+
+    def url(target: str) -> str:
+        # posixpath.relpath would ask the system for the working folder on every link.
+        parts = target.split("/")
+        shared = 0
+        while shared < min(len(folder), len(parts) - 1) and folder[shared] == parts[shared]:
+            shared += 1
+        return "/".join([".."] * (len(folder) - shared) + parts[shared:]) or "."
+
+    return url
