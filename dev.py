@@ -2,7 +2,7 @@
 """Set up everything statusgen needs on a fresh machine, then serve the example or run the tests.
 
     python3 dev.py serve [statusgen serve options]   build the example site, serve it on :8000
-    python3 dev.py test [pytest options]             ruff, mypy --strict, then the whole test suite
+    python3 dev.py test [pytest options]             ruff, mypy --strict, import contracts, tests
 
 Only Python 3.11+ is required. The Nu HTML checker tests also need Java and npm, and the browser
 tests Chromium (/usr/bin/chromium) and npm; without them those tests are skipped and say so.
@@ -51,10 +51,14 @@ def ensure_venv(extras: str) -> None:
 def ensure_web_tools() -> None:
     """The Nu HTML checker and axe-core, from npm into .tools/."""
     if not Path("/usr/bin/chromium").exists():
-        print("Note: /usr/bin/chromium is missing, so the browser tests will be skipped "
-              "(Debian: apt-get install chromium).")
-    wanted = [TOOLS / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar",
-              TOOLS / "node_modules" / "axe-core" / "axe.min.js"]
+        print(
+            "Note: /usr/bin/chromium is missing, so the browser tests will be skipped "
+            "(Debian: apt-get install chromium)."
+        )
+    wanted = [
+        TOOLS / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar",
+        TOOLS / "node_modules" / "axe-core" / "axe.min.js",
+    ]
     if all(path.exists() for path in wanted):
         return
     npm = shutil.which("npm")
@@ -62,23 +66,45 @@ def ensure_web_tools() -> None:
         print("Note: npm is missing, so the HTML checker and accessibility tests will be skipped.")
         return
     print("Installing the Nu HTML checker and axe-core into .tools ...", flush=True)
-    run(npm, "install", "--no-fund", "--no-audit", "--silent", "--prefix", TOOLS,
-        "vnu-jar", "axe-core")
+    run(
+        npm,
+        "install",
+        "--no-fund",
+        "--no-audit",
+        "--silent",
+        "--prefix",
+        TOOLS,
+        "vnu-jar",
+        "axe-core",
+    )
     if shutil.which("java") is None:
         print("Note: Java is missing, so the Nu HTML checker tests will be skipped.")
 
 
 def serve(arguments: list[str]) -> None:
     ensure_venv("")
-    os.execv(BIN / "statusgen", [str(BIN / "statusgen"), "serve", "--config",
-                                 str(ROOT / "statusgen.toml"), "--now", EXAMPLE_NOW, *arguments])
+    os.execv(
+        BIN / "statusgen",
+        [
+            str(BIN / "statusgen"),
+            "serve",
+            "--config",
+            str(ROOT / "statusgen.toml"),
+            "--now",
+            EXAMPLE_NOW,
+            *arguments,
+        ],
+    )
 
 
 def test(arguments: list[str]) -> None:
     ensure_venv("[test]")
     ensure_web_tools()
-    run(BIN / "ruff", "check", "statusgen", "tests", "bench", "docs", "dev.py")
+    checked = ("statusgen", "tests", "bench", "docs", "dev.py")
+    run(BIN / "ruff", "check", *checked)
+    run(BIN / "ruff", "format", "--check", *checked)
     run(BIN / "mypy", "--strict", "statusgen")
+    run(BIN / "lint-imports")  # the layers declared in pyproject.toml
     run(BIN / "python", "-m", "pytest", *arguments)
 
 

@@ -34,9 +34,30 @@ COMPONENTS = ["checkout", "payments-api", "search", "login", "public-api", "webh
 NOW = "2026-11-20T14:50:00Z"
 STATUSGEN = Path(sys.executable).parent / "statusgen"
 WORDS = [
-    "customers", "payments", "checkout", "requests", "timeout", "database", "replica", "network",
-    "cache", "release", "configuration", "latency", "errors", "retry", "queue", "servers",
-    "traffic", "region", "certificate", "storage", "rollback", "monitoring", "alert", "capacity",
+    "customers",
+    "payments",
+    "checkout",
+    "requests",
+    "timeout",
+    "database",
+    "replica",
+    "network",
+    "cache",
+    "release",
+    "configuration",
+    "latency",
+    "errors",
+    "retry",
+    "queue",
+    "servers",
+    "traffic",
+    "region",
+    "certificate",
+    "storage",
+    "rollback",
+    "monitoring",
+    "alert",
+    "capacity",
 ]
 
 
@@ -55,10 +76,14 @@ def incident(rng: random.Random, number: int, start: datetime) -> tuple[str, str
     end = start + timedelta(minutes=rng.randint(20, 300))
     parts = rng.sample(COMPONENTS, rng.randint(1, 3))
     minutes = (end - start).total_seconds() / 60
-    updates = [(start + timedelta(minutes=minutes / 4), "Investigating"),
-               (start + timedelta(minutes=minutes / 2), "Identified"), (end, "Resolved")]
-    body = "\n\n".join(f"### {t:%Y-%m-%d %H:%M} UTC — {s}\n{paragraph(rng, 25)}"
-                       for t, s in reversed(updates))
+    updates = [
+        (start + timedelta(minutes=minutes / 4), "Investigating"),
+        (start + timedelta(minutes=minutes / 2), "Identified"),
+        (end, "Resolved"),
+    ]
+    body = "\n\n".join(
+        f"### {t:%Y-%m-%d %H:%M} UTC — {s}\n{paragraph(rng, 25)}" for t, s in reversed(updates)
+    )
     return slug, (
         f"---\ntitle: {sentence(rng, 5)[:-1]}\nimpact: {rng.choice(['minor', 'major', 'critical'])}"
         f"\ncomponents: [{', '.join(parts)}]\nstarted: {start:%Y-%m-%dT%H:%M:%SZ}\n"
@@ -73,10 +98,14 @@ def incident(rng: random.Random, number: int, start: datetime) -> tuple[str, str
 
 def make_site(folder: Path, count: int) -> None:
     rng = random.Random(count)
-    config = ['[site]\ntitle = "Bench Status"\nbase_url = "https://status.example.com/"\n'
-              'timezone = "Europe/Berlin"\ncontact = "mailto:support@example.com"\n']
-    config += [f'[[components]]\nid = "{c}"\nname = "{c.title()}"\ngroup = "G{i % 2}"\n'
-               for i, c in enumerate(COMPONENTS)]
+    config = [
+        '[site]\ntitle = "Bench Status"\nbase_url = "https://status.example.com/"\n'
+        'timezone = "Europe/Berlin"\ncontact = "mailto:support@example.com"\n'
+    ]
+    config += [
+        f'[[components]]\nid = "{c}"\nname = "{c.title()}"\ngroup = "G{i % 2}"\n'
+        for i, c in enumerate(COMPONENTS)
+    ]
     (folder / "statusgen.toml").write_text("\n".join(config))
     incidents = folder / "incidents"
     incidents.mkdir()
@@ -92,8 +121,11 @@ def timed_build(folder: Path) -> tuple[float, float]:
     """Seconds and peak resident memory (MB) of one `statusgen build` process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    subprocess.run([str(STATUSGEN), "build", "--now", NOW, "--config",
-                    str(folder / "statusgen.toml")], check=True, capture_output=True)
+    subprocess.run(
+        [str(STATUSGEN), "build", "--now", NOW, "--config", str(folder / "statusgen.toml")],
+        check=True,
+        capture_output=True,
+    )
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return seconds, max(peak, before) / 1024
@@ -120,9 +152,12 @@ def edit_cycles(folder: Path, edits: int) -> tuple[list[float], float]:
     """Save an edited incident under a running `statusgen watch` and time until its page and
     every feed on disk show the edit. Returns the seconds of each cycle and the watch's peak
     memory (MB)."""
-    watch = subprocess.Popen([str(STATUSGEN), "watch", "--now", NOW, "--config",
-                              str(folder / "statusgen.toml")],
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    watch = subprocess.Popen(
+        [str(STATUSGEN), "watch", "--now", NOW, "--config", str(folder / "statusgen.toml")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     lines: queue.Queue[str] = queue.Queue()
     assert watch.stdout is not None
     threading.Thread(target=_lines, args=(watch.stdout, lines), daemon=True).start()
@@ -139,9 +174,12 @@ def edit_cycles(folder: Path, edits: int) -> tuple[list[float], float]:
             head, _, rest = text.partition("\n### ")
             heading, _, body = rest.partition("\n")
             edited = f"{head}\n### {heading}\n{marker} {body}"
-            affected = [folder / "site" / "incidents" / slug / "index.html",
-                        folder / "site" / "feed.xml", folder / "site" / "atom.xml",
-                        folder / "site" / "api" / "v2" / "incidents.json"]
+            affected = [
+                folder / "site" / "incidents" / slug / "index.html",
+                folder / "site" / "feed.xml",
+                folder / "site" / "atom.xml",
+                folder / "site" / "api" / "v2" / "incidents.json",
+            ]
             start = time.perf_counter()
             path.write_text(edited)
             while not all(_shows(page, marker) for page in affected):
@@ -185,18 +223,22 @@ def bench(count: int, runs: int, edits: int) -> None:
             peaks.append(peak)
         files = sum(1 for p in (folder / "site").resolve().rglob("*") if p.is_file())
         cycles, watch_peak = edit_cycles(folder, edits) if edits else ([float("nan")], 0.0)
-        print(f"{count:>6} incidents, {files:>6} files: "
-              f"cold build {statistics.median(cold):6.2f} s | "
-              f"unchanged {statistics.median(warm):5.2f} s | "
-              f"edit to published {statistics.median(cycles) * 1000:5.0f} ms "
-              f"(max {max(cycles) * 1000:.0f}) | "
-              f"peak memory {max(peaks):4.0f} MB build, {watch_peak:4.0f} MB watch "
-              f"(medians of {runs} builds, {len(cycles)} edits)", flush=True)
+        print(
+            f"{count:>6} incidents, {files:>6} files: "
+            f"cold build {statistics.median(cold):6.2f} s | "
+            f"unchanged {statistics.median(warm):5.2f} s | "
+            f"edit to published {statistics.median(cycles) * 1000:5.0f} ms "
+            f"(max {max(cycles) * 1000:.0f}) | "
+            f"peak memory {max(peaks):4.0f} MB build, {watch_peak:4.0f} MB watch "
+            f"(medians of {runs} builds, {len(cycles)} edits)",
+            flush=True,
+        )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("counts", nargs="*", type=int, default=[100, 1000])
     parser.add_argument("--runs", type=int, default=3, help="builds of each kind (default 3)")
     parser.add_argument("--edits", type=int, default=15, help="edit cycles (default 15)")

@@ -24,8 +24,16 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = "2026-11-20T14:50:00Z"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SHOTS = {"phone.png": {"width": 390, "height": 844}, "desktop.png": {"width": 1280, "height": 900}}
 
 
@@ -39,20 +47,33 @@ def main() -> None:
         folder = Path(tmp)
         shutil.copy(ROOT / "statusgen.toml", folder)
         shutil.copytree(ROOT / "incidents", folder / "incidents")
-        subprocess.run([sys.executable, "-m", "statusgen", "build", "--now", NOW, "--config",
-                        str(folder / "statusgen.toml")], check=True, capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "statusgen",
+                "build",
+                "--now",
+                NOW,
+                "--config",
+                str(folder / "statusgen.toml"),
+            ],
+            check=True,
+            capture_output=True,
+        )
         handler = functools.partial(_Quiet, directory=str((folder / "site").resolve()))
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         try:
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                                     args=ARGS)
+                browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
                 for name, viewport in SHOTS.items():
                     # The site's own zone, so the shots show the times as the files give them.
-                    context = browser.new_context(viewport=viewport, timezone_id="Europe/Berlin",
-                                                  device_scale_factor=2 if viewport["width"] < 500
-                                                  else 1)
+                    context = browser.new_context(
+                        viewport=viewport,
+                        timezone_id="Europe/Berlin",
+                        device_scale_factor=2 if viewport["width"] < 500 else 1,
+                    )
                     page = context.new_page()
                     page.goto(f"http://127.0.0.1:{server.server_port}/")
                     page.screenshot(path=str(ROOT / "docs" / name))

@@ -90,8 +90,9 @@ def load_config(path: Path, problems: Problems) -> Config | None:
 def _read(path: Path, data: dict[str, Any], lines: _Lines, problems: Problems) -> Config:
     for key in data:
         if key not in _TABLES:
-            problems.warning(path, lines.of("", key),
-                             f"unknown table or key `{key}`{suggest(key, _TABLES)}")
+            problems.warning(
+                path, lines.of("", key), f"unknown table or key `{key}`{suggest(key, _TABLES)}"
+            )
     site = _table(path, data, "site", lines, problems)
     paths = _table(path, data, "paths", lines, problems)
     _warn_unknown(path, site, _SITE_KEYS, "site", 0, lines, problems)
@@ -103,14 +104,20 @@ def _read(path: Path, data: dict[str, Any], lines: _Lines, problems: Problems) -
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        problems.error(path, lines.of("site", "timezone"),
-                       f"`timezone` = `{timezone}` is not an IANA time zone such as "
-                       f"`Europe/Berlin`{suggest(timezone, sorted(available_timezones()))}")
+        problems.error(
+            path,
+            lines.of("site", "timezone"),
+            f"`timezone` = `{timezone}` is not an IANA time zone such as "
+            f"`Europe/Berlin`{suggest(timezone, sorted(available_timezones()))}",
+        )
         timezone = "UTC"
     contact = text.get("contact")
     if not contact:
-        problems.warning(path, lines.of("site"),
-                         "no `contact` in [site]: every page should say how to reach a person")
+        problems.warning(
+            path,
+            lines.of("site"),
+            "no `contact` in [site]: every page should say how to reach a person",
+        )
     root = path.parent
     folder = _TextReader(path, paths, "paths", lines, problems)
     info = SiteInfo(
@@ -131,8 +138,9 @@ def _read(path: Path, data: dict[str, Any], lines: _Lines, problems: Problems) -
     )
 
 
-def _table(path: Path, data: dict[str, Any], name: str, lines: _Lines,
-           problems: Problems) -> dict[str, Any]:
+def _table(
+    path: Path, data: dict[str, Any], name: str, lines: _Lines, problems: Problems
+) -> dict[str, Any]:
     value = data.get(name, {})
     if not isinstance(value, dict):
         problems.error(path, lines.of(name), f"`{name}` must be a table: write `[{name}]`")
@@ -140,19 +148,36 @@ def _table(path: Path, data: dict[str, Any], name: str, lines: _Lines,
     return value
 
 
-def _warn_unknown(path: Path, table: dict[str, Any], known: tuple[str, ...], name: str,
-                  index: int, lines: _Lines, problems: Problems) -> None:
+def _warn_unknown(
+    path: Path,
+    table: dict[str, Any],
+    known: tuple[str, ...],
+    name: str,
+    index: int,
+    lines: _Lines,
+    problems: Problems,
+) -> None:
     for key in table:
         if key not in known:
-            problems.warning(path, lines.of(name, key, index),
-                             f"unknown key `{key}` in [{name}]{suggest(key, known)}")
+            problems.warning(
+                path,
+                lines.of(name, key, index),
+                f"unknown key `{key}` in [{name}]{suggest(key, known)}",
+            )
 
 
 class _TextReader:
     """Reads string keys of one table, reporting a wrong type or a missing required key."""
 
-    def __init__(self, path: Path, table: dict[str, Any], name: str, lines: _Lines,
-                 problems: Problems, index: int = 0) -> None:
+    def __init__(
+        self,
+        path: Path,
+        table: dict[str, Any],
+        name: str,
+        lines: _Lines,
+        problems: Problems,
+        index: int = 0,
+    ) -> None:
         self.path, self.table, self.name = path, table, name
         self.lines, self.problems, self.index = lines, problems, index
 
@@ -171,25 +196,34 @@ class _TextReader:
 
 def _base_url(path: Path, url: str, lines: _Lines, problems: Problems) -> str:
     if url and not re.match(r"^https?://[^/\s]+", url):
-        problems.error(path, lines.of("site", "base_url"),
-                       f"`base_url` = `{url}` must be an absolute http(s) URL, "
-                       "e.g. `https://status.example.com/`")
+        problems.error(
+            path,
+            lines.of("site", "base_url"),
+            f"`base_url` = `{url}` must be an absolute http(s) URL, "
+            "e.g. `https://status.example.com/`",
+        )
     return url if url.endswith("/") else url + "/"
 
 
 def _feed_entries(path: Path, site: dict[str, Any], lines: _Lines, problems: Problems) -> int:
     value = site.get("feed_entries", 50)
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        problems.error(path, lines.of("site", "feed_entries"),
-                       "`feed_entries` must be a whole number of at least 1")
+        problems.error(
+            path,
+            lines.of("site", "feed_entries"),
+            "`feed_entries` must be a whole number of at least 1",
+        )
         return 50
     return value
 
 
 def _components(path: Path, raw: Any, lines: _Lines, problems: Problems) -> tuple[Component, ...]:
     if not isinstance(raw, list):
-        problems.error(path, lines.of("components"),
-                       "components must be a list of tables: write `[[components]]`")
+        problems.error(
+            path,
+            lines.of("components"),
+            "components must be a list of tables: write `[[components]]`",
+        )
         return ()
     result: list[Component] = []
     seen: dict[str, int] = {}
@@ -203,24 +237,36 @@ def _components(path: Path, raw: Any, lines: _Lines, problems: Problems) -> tupl
         component_id = text.get("id", required=True)
         id_line = lines.of("components", "id", index)
         if component_id and not SLUG.match(component_id):
-            problems.error(path, id_line, f"component id `{component_id}` may only use "
-                           "lower-case letters, digits and `-` (it becomes a URL)")
+            problems.error(
+                path,
+                id_line,
+                f"component id `{component_id}` may only use "
+                "lower-case letters, digits and `-` (it becomes a URL)",
+            )
             continue
         if component_id in seen:
-            problems.error(path, id_line, f"component id `{component_id}` is used twice "
-                           f"(first on line {seen[component_id]})")
+            problems.error(
+                path,
+                id_line,
+                f"component id `{component_id}` is used twice (first on line {seen[component_id]})",
+            )
             continue
         if not component_id:
             continue
         seen[component_id] = id_line
-        result.append(Component(
-            id=component_id,
-            name=text.get("name") or component_id,
-            description=text.get("description"),
-            group=text.get("group") or None,
-            position=index,
-        ))
+        result.append(
+            Component(
+                id=component_id,
+                name=text.get("name") or component_id,
+                description=text.get("description"),
+                group=text.get("group") or None,
+                position=index,
+            )
+        )
     if not result and not problems.errors:
-        problems.error(path, lines.of("components"),
-                       "no components: add at least one `[[components]]` with an `id` and `name`")
+        problems.error(
+            path,
+            lines.of("components"),
+            "no components: add at least one `[[components]]` with an `id` and `name`",
+        )
     return tuple(result)

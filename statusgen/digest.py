@@ -18,5 +18,6 @@ def digest(*parts: str | bytes) -> str:
 def digest_fields(*fields: str) -> str:
     """A faster `digest` for fields that never contain the ASCII unit separator (slugs,
     digests, times)."""
-    return hashlib.blake2b("\x1f".join(fields).encode("utf-8", "surrogatepass"),
-                           digest_size=16).hexdigest()
+    return hashlib.blake2b(
+        "\x1f".join(fields).encode("utf-8", "surrogatepass"), digest_size=16
+    ).hexdigest()

@@ -59,12 +59,19 @@ class UpdateStatus(StrEnum):
 
 
 INCIDENT_STATUSES = (
-    UpdateStatus.INVESTIGATING, UpdateStatus.IDENTIFIED, UpdateStatus.MONITORING,
-    UpdateStatus.RESOLVED, UpdateStatus.UPDATE, UpdateStatus.POSTMORTEM,
+    UpdateStatus.INVESTIGATING,
+    UpdateStatus.IDENTIFIED,
+    UpdateStatus.MONITORING,
+    UpdateStatus.RESOLVED,
+    UpdateStatus.UPDATE,
+    UpdateStatus.POSTMORTEM,
 )
 MAINTENANCE_STATUSES = (
-    UpdateStatus.SCHEDULED, UpdateStatus.IN_PROGRESS, UpdateStatus.VERIFYING,
-    UpdateStatus.COMPLETED, UpdateStatus.UPDATE,
+    UpdateStatus.SCHEDULED,
+    UpdateStatus.IN_PROGRESS,
+    UpdateStatus.VERIFYING,
+    UpdateStatus.COMPLETED,
+    UpdateStatus.UPDATE,
 )
 # Follow-ups say something new without moving the incident to another phase.
 FOLLOW_UPS = (UpdateStatus.UPDATE, UpdateStatus.POSTMORTEM)
@@ -175,8 +182,15 @@ class Incident:
     @functools.cached_property
     def last_time(self) -> datetime:
         """The latest moment the incident names: after it, only the clock's reading changes."""
-        named = [self.started, self.resolved, self.estimated_restore, self.next_update,
-                 self.scheduled_start, self.scheduled_end, *(u.time for u in self.updates)]
+        named = [
+            self.started,
+            self.resolved,
+            self.estimated_restore,
+            self.next_update,
+            self.scheduled_start,
+            self.scheduled_end,
+            *(u.time for u in self.updates),
+        ]
         return max(t for t in named if t is not None)
 
     @property

@@ -40,7 +40,7 @@ def split(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], minimum: i
     if len(items) < minimum or count < 2 or not _can_fork():
         return work(items)
     size = -(-len(items) // count)
-    slices = [items[start:start + size] for start in range(0, len(items), size)]
+    slices = [items[start : start + size] for start in range(0, len(items), size)]
     children: list[tuple[int, int]] = []
     try:
         for part in slices[1:]:

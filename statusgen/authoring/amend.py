@@ -50,8 +50,9 @@ def _updates_heading(lines: list[str], start: int) -> int | None:
     return None
 
 
-def amend(path: Path, status: UpdateStatus, message: str, now: datetime,
-          next_update: datetime | None) -> Amendment:
+def amend(
+    path: Path, status: UpdateStatus, message: str, now: datetime, next_update: datetime | None
+) -> Amendment:
     """The file with a new update inserted newest-first under `## Updates`."""
     raw = path.read_bytes().decode("utf-8")
     newline = _newline(raw)

@@ -64,8 +64,10 @@ def _components(config: Config, wanted: tuple[str, ...]) -> tuple[list[str], lis
     known = [c.id for c in config.site.components]
     for component_id in ids:
         if component_id not in known:
-            raise UsageError(f"--components: unknown component `{component_id}`"
-                             f"{suggest(component_id, known)}; known: {', '.join(known)}")
+            raise UsageError(
+                f"--components: unknown component `{component_id}`"
+                f"{suggest(component_id, known)}; known: {', '.join(known)}"
+            )
     if not ids:
         raise UsageError("--components: name at least one component")
     names = [c.name for c in config.site.components if c.id in ids]
@@ -92,8 +94,7 @@ def new_incident(draft: NewIncident, config: Config) -> ExitCode:
     """Write a new incident or maintenance file, valid from the start, and print its path."""
     title = " ".join(draft.title.split())
     if not title:
-        raise UsageError("the title is empty: say what customers see, e.g. "
-                         "\"Card payments failing\"")
+        raise UsageError('the title is empty: say what customers see, e.g. "Card payments failing"')
     zone = config.site.zone
     now = _now(draft.now, config)
     ids, names = _components(config, draft.components)
@@ -107,11 +108,19 @@ def new_incident(draft: NewIncident, config: Config) -> ExitCode:
         if draft.impact is None:
             raise UsageError("--impact is needed for an incident: none, minor, major or critical")
         day = now
-        text = incident_text(title, ids, draft.impact, now,
-                             _duration("--next-update", draft.next_update, now), names, zone)
+        text = incident_text(
+            title,
+            ids,
+            draft.impact,
+            now,
+            _duration("--next-update", draft.next_update, now),
+            names,
+            zone,
+        )
     slug = free_slug(config.incidents_dir, f"{day.astimezone(zone):%Y-%m-%d}-{slugify(title)}")
-    incident, problems = parse_incident(config.incidents_dir / f"{slug}.md",
-                                        text.encode("utf-8"), config.site, MarkdownRenderer())
+    incident, problems = parse_incident(
+        config.incidents_dir / f"{slug}.md", text.encode("utf-8"), config.site, MarkdownRenderer()
+    )
     if incident is None:
         print_problems(problems, "statusgen could not write a valid file from these options.")
         return ExitCode.PROBLEMS
@@ -136,8 +145,10 @@ def _status(update: NewUpdate, kind: Kind) -> UpdateStatus:
         return final
     status = update.status or UpdateStatus.UPDATE
     if status not in allowed:
-        raise UsageError(f"--status {status.value} is not used for {words.article(kind)}; use "
-                         f"one of {', '.join(s.value for s in allowed)}")
+        raise UsageError(
+            f"--status {status.value} is not used for {words.article(kind)}; use "
+            f"one of {', '.join(s.value for s in allowed)}"
+        )
     return status
 
 
@@ -152,37 +163,47 @@ def update_incident(update: NewUpdate, config: Config) -> ExitCode:
     message = _message(update.message)
     status = _status(update, before.kind)
     if before.is_resolved and status in (UpdateStatus.RESOLVED, UpdateStatus.COMPLETED):
-        raise UsageError(f"`{update.slug}` is already {status.value}; post a follow-up with "
-                         "--status update (or postmortem)")
+        raise UsageError(
+            f"`{update.slug}` is already {status.value}; post a follow-up with "
+            "--status update (or postmortem)"
+        )
     now = _now(update.now, config)
     while any(u.time == now for u in before.updates):  # two updates in one second
         now += timedelta(seconds=1)
-    next_update = (_duration("--next-update", update.next_update, now)
-                   if update.next_update else None)
+    next_update = (
+        _duration("--next-update", update.next_update, now) if update.next_update else None
+    )
     change = amend(path, status, message, now, next_update)
     after, problems = parse_incident(path, change.text.encode("utf-8"), config.site, renderer)
     if after is not None and len(after.updates) != len(before.updates) + 1:
         problems.error(path, 1, "the new update did not come out as one update")
         after = None
     if after is None:
-        print_problems(problems, "The update would make the file invalid (the line numbers "
-                                 "above are those of the changed file); the file was not "
-                                 "changed.")
+        print_problems(
+            problems,
+            "The update would make the file invalid (the line numbers "
+            "above are those of the changed file); the file was not "
+            "changed.",
+        )
         return ExitCode.PROBLEMS
     save(change)
     added = next(u for u in after.updates if u.time == now)
-    print(f"{_shown(path)}: added {words.label(added.status)} at "
-          f"{added.time.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC")
+    print(
+        f"{_shown(path)}: added {words.label(added.status)} at "
+        f"{added.time.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
+    )
     return ExitCode.OK
 
 
 def _find(slug: str, config: Config) -> Path:
     path = find_incident(config, slug)
     if path is None:
-        slugs = [p.stem for p in incident_files(config.incidents_dir)] \
-            if config.incidents_dir.is_dir() else []
-        raise UsageError(f"no incident `{slug}` under {config.incidents_dir}"
-                         f"{suggest(slug, slugs)}")
+        slugs = (
+            [p.stem for p in incident_files(config.incidents_dir)]
+            if config.incidents_dir.is_dir()
+            else []
+        )
+        raise UsageError(f"no incident `{slug}` under {config.incidents_dir}{suggest(slug, slugs)}")
     return path
 
 
@@ -193,6 +214,8 @@ def _message(text: str) -> str:
     for line in message.splitlines():
         heading = HEADING.match(line)
         if heading and 2 <= len(heading.group(1)) <= 3:  # the levels that split a file
-            raise UsageError(f"the update text has a heading (`{line.strip()}`), which would "
-                             "end the update there; write it without `#`")
+            raise UsageError(
+                f"the update text has a heading (`{line.strip()}`), which would "
+                "end the update there; write it without `#`"
+            )
     return message

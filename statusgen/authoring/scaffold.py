@@ -14,10 +14,10 @@ from statusgen.words import show_time
 
 _PROMPTS = {
     "Problem": "What are customers experiencing? Say it the way they would.",
-    "Cause": "What causes it? \"We are still investigating\" is an honest first answer.",
+    "Cause": 'What causes it? "We are still investigating" is an honest first answer.',
     "Restore time": "When will service be back? Promise conservatively and deliver early.",
     "Prevention plan": "What will change so this does not happen again? One task a line:\n"
-                       "- [ ] the first action",
+    "- [ ] the first action",
 }
 
 SITE_CONFIG = """\
@@ -73,8 +73,15 @@ def _sections(names: list[str]) -> str:
     return "\n".join(f"## {n}\n<!-- {_PROMPTS[n]} -->\n" for n in names)
 
 
-def incident_text(title: str, components: list[str], impact: Impact, now: datetime,
-                  next_update: datetime, names: list[str], zone: tzinfo) -> str:
+def incident_text(
+    title: str,
+    components: list[str],
+    impact: Impact,
+    now: datetime,
+    next_update: datetime,
+    names: list[str],
+    zone: tzinfo,
+) -> str:
     return (
         "---\n"
         f"title: {json.dumps(title, ensure_ascii=False)}\n"
@@ -83,17 +90,22 @@ def incident_text(title: str, components: list[str], impact: Impact, now: dateti
         f"started: {stamp(now)}\n"
         "# estimated_restore: 2026-01-01T12:00:00Z   # the restore time you promise customers\n"
         f"next_update: {stamp(next_update)}\n"
-        "---\n\n"
-        + _sections(list(_PROMPTS))
-        + "\n## Updates\n\n"
+        "---\n\n" + _sections(list(_PROMPTS)) + "\n## Updates\n\n"
         f"### {heading_time(now)} — Investigating\n"
         f"We are investigating a problem affecting {' and '.join(names)}. "
         f"We will post the next update by {show_time(next_update, zone)}.\n"
     )
 
 
-def maintenance_text(title: str, components: list[str], now: datetime, start: datetime,
-                     end: datetime, names: list[str], zone: tzinfo) -> str:
+def maintenance_text(
+    title: str,
+    components: list[str],
+    now: datetime,
+    start: datetime,
+    end: datetime,
+    names: list[str],
+    zone: tzinfo,
+) -> str:
     return (
         "---\n"
         f"title: {json.dumps(title, ensure_ascii=False)}\n"
@@ -157,8 +169,11 @@ def init_site(folder: Path, now: datetime) -> list[Path]:
         raise FileExistsError(f"{example} already exists; statusgen init changes nothing")
     example.parent.mkdir(parents=True, exist_ok=True)
     written = []
-    for path, content in ((config, SITE_CONFIG), (example, text),
-                          (folder / ".gitignore", "/site\n/.site.statusgen/\n")):
+    for path, content in (
+        (config, SITE_CONFIG),
+        (example, text),
+        (folder / ".gitignore", "/site\n/.site.statusgen/\n"),
+    ):
         if path.name == ".gitignore" and path.exists():
             continue  # someone else's ignore rules stay as they are
         with path.open("x", encoding="utf-8", newline="\n") as handle:

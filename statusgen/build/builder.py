@@ -54,12 +54,19 @@ def _check_output(config: Config, output: Path, problems: Problems) -> None:
     target = output.resolve()
     for source in (config.root, config.incidents_dir, config.templates_dir):
         if target == source.resolve() or target in source.resolve().parents:
-            problems.error(config.path, 1, f"the output folder `{output}` would replace "
-                           f"`{source}`: choose another output folder")
+            problems.error(
+                config.path,
+                1,
+                f"the output folder `{output}` would replace "
+                f"`{source}`: choose another output folder",
+            )
     for source in (config.incidents_dir, config.templates_dir):
         if source.resolve() in target.parents:
-            problems.error(config.path, 1, f"the output folder `{output}` is inside "
-                           f"`{source}`: choose a folder outside it")
+            problems.error(
+                config.path,
+                1,
+                f"the output folder `{output}` is inside `{source}`: choose a folder outside it",
+            )
 
 
 def cache_file(output: Path) -> Path:
@@ -119,8 +126,9 @@ class Builder:
         rendered = self._render(site, loaded[1], output, problems)
         if rendered is None:
             return BuildResult(problems, output)
-        result = BuildResult(problems, output, rendered.files, rendered.reused,
-                             next_change=next_change(site))
+        result = BuildResult(
+            problems, output, rendered.files, rendered.reused, next_change=next_change(site)
+        )
         if not problems.fails(self.options.strict) and self.options.write:
             self._publish(rendered, output, result)
         return result
@@ -131,8 +139,9 @@ class Builder:
         except TimeError as exc:
             raise UsageError(f"--now: {exc}" if self.now else str(exc)) from None
 
-    def _load(self, config: Config, output: Path,
-              problems: Problems) -> tuple[tuple[Incident, ...], Theme] | None:
+    def _load(
+        self, config: Config, output: Path, problems: Problems
+    ) -> tuple[tuple[Incident, ...], Theme] | None:
         """The incidents and the theme; None when any file has an error."""
         if self.options.write:
             _check_output(config, output, problems)
@@ -157,8 +166,9 @@ class Builder:
 
     def _publish(self, rendered: Pages, output: Path, result: BuildResult) -> None:
         try:
-            result.written = publish(rendered.files, output, rendered.keys, rendered.reused,
-                                     self.manifests)
+            result.written = publish(
+                rendered.files, output, rendered.keys, rendered.reused, self.manifests
+            )
         except (PublishError, OSError) as exc:
             result.problems.error(output, 1, f"cannot publish: {exc}")
 

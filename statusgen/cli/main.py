@@ -35,6 +35,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the person at 3 a.m. needs a sentence, not a traceback
         if os.environ.get("STATUSGEN_DEBUG"):
             raise
-        say(f"statusgen: unexpected {type(exc).__name__}: {exc}. Nothing was published. "
-            "Set STATUSGEN_DEBUG=1 to see the details, and please report it.")
+        say(
+            f"statusgen: unexpected {type(exc).__name__}: {exc}. Nothing was published. "
+            "Set STATUSGEN_DEBUG=1 to see the details, and please report it."
+        )
         return ExitCode.PROBLEMS

@@ -13,7 +13,6 @@ if TYPE_CHECKING:  # argparse's subparser type is generic only to type checkers
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
-
 def parser() -> argparse.ArgumentParser:
     """Each command's parser names the function that runs it as `command`."""
     root = argparse.ArgumentParser(
@@ -23,12 +22,17 @@ def parser() -> argparse.ArgumentParser:
     root.add_argument("--version", action="version", version=f"statusgen {__version__}")
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", metavar="PATH",
-                        help=f"the site's {CONFIG_NAME} (default: the nearest one above here)")
+    common.add_argument(
+        "--config",
+        metavar="PATH",
+        help=f"the site's {CONFIG_NAME} (default: the nearest one above here)",
+    )
     clock = argparse.ArgumentParser(add_help=False)
-    clock.add_argument("--now", metavar="TIME",
-                       help="build as if it were this time (default: SOURCE_DATE_EPOCH, "
-                            "then the clock)")
+    clock.add_argument(
+        "--now",
+        metavar="TIME",
+        help="build as if it were this time (default: SOURCE_DATE_EPOCH, then the clock)",
+    )
     init = commands.add_parser("init", parents=[clock], help="start a new status site")
     init.add_argument("dir", nargs="?", default=".", help="folder to create it in")
     _add_site_commands(commands, [common, clock])
@@ -38,8 +42,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _add_site_commands(commands: Commands, parents: list[argparse.ArgumentParser]) -> None:
-    check = commands.add_parser("check", parents=parents,
-                                help="validate everything, write nothing")
+    check = commands.add_parser("check", parents=parents, help="validate everything, write nothing")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build = commands.add_parser("build", parents=parents, help="build the site")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -47,35 +50,56 @@ def _add_site_commands(commands: Commands, parents: list[argparse.ArgumentParser
     live = argparse.ArgumentParser(add_help=False)
     live.add_argument("--strict", action="store_true", help="treat warnings as errors")
     live.add_argument("--out", metavar="DIR", help="output folder (default: site/)")
-    commands.add_parser("watch", parents=[*parents, live],
-                        help="build, then rebuild whenever a source changes")
-    serve = commands.add_parser("serve", parents=[*parents, live],
-                                help="watch, and serve the site on 127.0.0.1 with live reload")
-    serve.add_argument("--port", type=int, default=8000,
-                       help="port (default: 8000; 0 picks a free one)")
+    commands.add_parser(
+        "watch", parents=[*parents, live], help="build, then rebuild whenever a source changes"
+    )
+    serve = commands.add_parser(
+        "serve",
+        parents=[*parents, live],
+        help="watch, and serve the site on 127.0.0.1 with live reload",
+    )
+    serve.add_argument(
+        "--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)"
+    )
 
 
 def _add_new(commands: Commands, parents: list[argparse.ArgumentParser]) -> None:
     new = commands.add_parser("new", parents=parents, help="write a new incident file")
-    new.add_argument("title", help="what customers see, e.g. \"Card payments failing\"")
-    new.add_argument("--components", required=True, metavar="A,B",
-                     help="affected component ids from statusgen.toml, comma-separated")
-    new.add_argument("--impact", choices=[i.value for i in Impact],
-                     help="none, minor, major or critical (required for an incident)")
+    new.add_argument("title", help='what customers see, e.g. "Card payments failing"')
+    new.add_argument(
+        "--components",
+        required=True,
+        metavar="A,B",
+        help="affected component ids from statusgen.toml, comma-separated",
+    )
+    new.add_argument(
+        "--impact",
+        choices=[i.value for i in Impact],
+        help="none, minor, major or critical (required for an incident)",
+    )
     new.add_argument("--maintenance", action="store_true", help="announce maintenance instead")
     new.add_argument("--start", metavar="TIME", help="maintenance window start")
     new.add_argument("--end", metavar="TIME", help="maintenance window end")
-    new.add_argument("--next-update", default="30m", metavar="DURATION",
-                     help="when the next update is promised (default: 30m)")
+    new.add_argument(
+        "--next-update",
+        default="30m",
+        metavar="DURATION",
+        help="when the next update is promised (default: 30m)",
+    )
 
 
 def _add_update(commands: Commands, parents: list[argparse.ArgumentParser]) -> None:
     update = commands.add_parser("update", parents=parents, help="add an update to an incident")
     update.add_argument("slug", help="the incident's file name without .md")
     update.add_argument("message", help="what customers should know now")
-    update.add_argument("--status", choices=[s.value for s in UpdateStatus],
-                        help="the new status (default: update)")
-    update.add_argument("--resolve", action="store_true",
-                        help="service is restored (or the maintenance is complete)")
-    update.add_argument("--next-update", metavar="DURATION",
-                        help="promise the next update in this long, e.g. 30m")
+    update.add_argument(
+        "--status", choices=[s.value for s in UpdateStatus], help="the new status (default: update)"
+    )
+    update.add_argument(
+        "--resolve",
+        action="store_true",
+        help="service is restored (or the maintenance is complete)",
+    )
+    update.add_argument(
+        "--next-update", metavar="DURATION", help="promise the next update in this long, e.g. 30m"
+    )

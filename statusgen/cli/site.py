@@ -25,15 +25,22 @@ def config_path(given: str | None) -> Path:
         return path.resolve()
     found = find_config(Path.cwd())
     if found is None:
-        raise UsageError(f"no {CONFIG_NAME} in this folder or any folder above it; "
-                         "run `statusgen init` to start a site, or pass --config PATH")
+        raise UsageError(
+            f"no {CONFIG_NAME} in this folder or any folder above it; "
+            "run `statusgen init` to start a site, or pass --config PATH"
+        )
     return found.resolve()
 
 
 def build_options(args: argparse.Namespace, write: bool = True) -> BuildOptions:
     out = getattr(args, "out", None)
-    return BuildOptions(config_path(args.config), now=args.now, out=Path(out) if out else None,
-                        strict=args.strict, write=write)
+    return BuildOptions(
+        config_path(args.config),
+        now=args.now,
+        out=Path(out) if out else None,
+        strict=args.strict,
+        write=write,
+    )
 
 
 def _summary(result: BuildResult, strict: bool, verb: str) -> ExitCode:
@@ -49,8 +56,10 @@ def _summary(result: BuildResult, strict: bool, verb: str) -> ExitCode:
     if verb == "check":
         print(f"Checked: {summary}.")
     elif result.written:
-        print(f"Published {len(result.files) + len(result.reused)} files to {result.output} "
-              f"({summary}); {len(result.files)} rendered, {len(result.reused)} unchanged.")
+        print(
+            f"Published {len(result.files) + len(result.reused)} files to {result.output} "
+            f"({summary}); {len(result.files)} rendered, {len(result.reused)} unchanged."
+        )
     else:
         print(f"Nothing changed: {result.output} is up to date ({summary}).")
     return ExitCode.OK

@@ -77,8 +77,7 @@ class LiveState:
     def wait_for_change(self, seen: dict[str, Any], timeout: float) -> dict[str, Any] | None:
         """The new state, or None if nothing changed in `timeout` or the server is closing."""
         with self._changed:
-            self._changed.wait_for(lambda: self.closed or self._state() != seen,
-                                   timeout)
+            self._changed.wait_for(lambda: self.closed or self._state() != seen, timeout)
             if self.closed:
                 return None
             now = self._state()
@@ -141,9 +140,11 @@ class LiveHandler(http.server.SimpleHTTPRequestHandler):
 
     def _not_built(self) -> None:
         problems = "\n".join(self.live.snapshot()["problems"])
-        body = ("<!DOCTYPE html><html lang=\"en\"><meta charset=\"utf-8\"><title>Not built yet"
-                "</title><h1>The site has not built yet</h1><p>Fix these problems and save; "
-                f"this page reloads by itself.</p><pre>{html.escape(problems)}</pre></html>")
+        body = (
+            '<!DOCTYPE html><html lang="en"><meta charset="utf-8"><title>Not built yet'
+            "</title><h1>The site has not built yet</h1><p>Fix these problems and save; "
+            f"this page reloads by itself.</p><pre>{html.escape(problems)}</pre></html>"
+        )
         self._send(503, "text/html; charset=utf-8", self._inject(body.encode("utf-8")))
 
     def _send(self, code: int, kind: str, data: bytes) -> None:

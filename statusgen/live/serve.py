@@ -32,10 +32,16 @@ def serve(builder: Builder, port: int) -> ExitCode:
                 return ExitCode.PROBLEMS
             try:
                 if not output.exists():
-                    print("The site has not built yet: fix the problems above and save.",
-                          file=sys.stderr, flush=True)
-                print(f"Serving {output} at http://127.0.0.1:{server.server_port}/ with live "
-                      "reload (Ctrl-C to stop)", flush=True)
+                    print(
+                        "The site has not built yet: fix the problems above and save.",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+                print(
+                    f"Serving {output} at http://127.0.0.1:{server.server_port}/ with live "
+                    "reload (Ctrl-C to stop)",
+                    flush=True,
+                )
                 watcher.run(first)
             finally:
                 live.close()
@@ -56,8 +62,10 @@ def _listen(live: LiveState, output: Path, port: int) -> http.server.ThreadingHT
             lambda *a: handler(*a, directory=str(output)),
         )
     except OSError as exc:
-        print(f"statusgen: cannot listen on 127.0.0.1:{port} ({exc.strerror}); "
-              "try another --port", file=sys.stderr)
+        print(
+            f"statusgen: cannot listen on 127.0.0.1:{port} ({exc.strerror}); try another --port",
+            file=sys.stderr,
+        )
         return None
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()

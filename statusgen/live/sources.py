@@ -19,8 +19,13 @@ from watchdog.events import (
 
 from statusgen.config import Config
 
-CHANGES = {EVENT_TYPE_CREATED, EVENT_TYPE_DELETED, EVENT_TYPE_MODIFIED, EVENT_TYPE_MOVED,
-           EVENT_TYPE_CLOSED}
+CHANGES = {
+    EVENT_TYPE_CREATED,
+    EVENT_TYPE_DELETED,
+    EVENT_TYPE_MODIFIED,
+    EVENT_TYPE_MOVED,
+    EVENT_TYPE_CLOSED,
+}
 
 
 @dataclass(frozen=True)
@@ -35,8 +40,10 @@ class Sources:
         target = Path(path)
         if target == self.config:
             return True
-        return any(folder == target or folder in target.parents
-                   for folder in (self.incidents, self.templates))
+        return any(
+            folder == target or folder in target.parents
+            for folder in (self.incidents, self.templates)
+        )
 
     def folders(self) -> list[tuple[Path, bool]]:
         """(folder, recursive) pairs to watch: a folder that does not exist yet is noticed
@@ -62,8 +69,9 @@ def sources_of(config_path: Path, config: Config | None) -> Sources:
     root = config_path.resolve().parent
     if config is None:  # a broken configuration: watch where the defaults would be
         return Sources(config_path.resolve(), root / "incidents", root / "templates")
-    return Sources(config_path.resolve(), config.incidents_dir.resolve(),
-                   config.templates_dir.resolve())
+    return Sources(
+        config_path.resolve(), config.incidents_dir.resolve(), config.templates_dir.resolve()
+    )
 
 
 class Changes(FileSystemEventHandler):

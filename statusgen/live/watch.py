@@ -39,8 +39,9 @@ class Watcher:
     """Runs `builder` now, then after every settled batch of changes and whenever the pages
     would read differently because time has passed."""
 
-    def __init__(self, builder: Builder, report: Callable[[BuildResult], None],
-                 follow_clock: bool) -> None:
+    def __init__(
+        self, builder: Builder, report: Callable[[BuildResult], None], follow_clock: bool
+    ) -> None:
         self.builder, self.report, self.follow_clock = builder, report, follow_clock
         self._wake = threading.Condition()
         self._first_change: float | None = None
@@ -71,8 +72,11 @@ class Watcher:
         result = self.builder.build(at)
         # Later builds keep parsed incidents in memory; they are saved again on the way out.
         self.builder.keep_cache = False
-        if unless_same_as is None or result.written or \
-                result.problems.items != unless_same_as.problems.items:
+        if (
+            unless_same_as is None
+            or result.written
+            or result.problems.items != unless_same_as.problems.items
+        ):
             self.report(result)
         self._builds += 1
         if self._builds % FULL_COLLECTION_EVERY == 0:
@@ -155,11 +159,18 @@ def report_build(result: BuildResult, strict: bool) -> None:
     stamp = datetime.now().astimezone().strftime("%H:%M:%S")
     summary = counts(result.problems)
     if result.problems.fails(strict):
-        print(f"{stamp} Not published ({summary}): the last good site stays as it was. "
-              "Fix the file and save again.", file=sys.stderr, flush=True)
+        print(
+            f"{stamp} Not published ({summary}): the last good site stays as it was. "
+            "Fix the file and save again.",
+            file=sys.stderr,
+            flush=True,
+        )
     elif result.written:
-        print(f"{stamp} Published: {len(result.files)} files rendered, {len(result.reused)} "
-              f"unchanged ({summary}).", flush=True)
+        print(
+            f"{stamp} Published: {len(result.files)} files rendered, {len(result.reused)} "
+            f"unchanged ({summary}).",
+            flush=True,
+        )
     else:
         print(f"{stamp} Up to date ({summary}).", flush=True)
 
@@ -180,8 +191,9 @@ def stop_on_terminate() -> Iterator[None]:
 
 def watch(builder: Builder) -> ExitCode:
     strict = builder.options.strict
-    watcher = Watcher(builder, lambda r: report_build(r, strict),
-                      follow_clock=follows_clock(builder))
+    watcher = Watcher(
+        builder, lambda r: report_build(r, strict), follow_clock=follows_clock(builder)
+    )
     with stop_on_terminate():
         try:
             first = watcher.build()  # before any thread starts, so it may use every core

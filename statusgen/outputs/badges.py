@@ -32,8 +32,14 @@ def render_badges(site: Site, render: Callable[[str, dict[str, Any]], bytes]) ->
     output = {}
     for path, label, state in badges:
         value = words.label(state).lower()
-        output[path] = render("badge.svg", {
-            "label": label, "value": value, "colour": COLOURS[state],
-            "label_width": _width(label), "value_width": _width(value),
-        })
+        output[path] = render(
+            "badge.svg",
+            {
+                "label": label,
+                "value": value,
+                "colour": COLOURS[state],
+                "label_width": _width(label),
+                "value_width": _width(value),
+            },
+        )
     return output

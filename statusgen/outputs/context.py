@@ -67,5 +67,3 @@ def component(site: Site, component: Component, now: dict[str, Any]) -> dict[str
         "related": related[:RECENT_ON_COMPONENT],
         "older": len(related) > RECENT_ON_COMPONENT,
     }
-
-

@@ -22,8 +22,9 @@ def newest_first(site: Site) -> list[Incident]:
     return sorted(site.incidents, key=lambda i: i.last_time, reverse=True)
 
 
-def entries(site: Site, component_id: str | None = None,
-            ordered: list[Incident] | None = None) -> list[Entry]:
+def entries(
+    site: Site, component_id: str | None = None, ordered: list[Incident] | None = None
+) -> list[Entry]:
     """The newest updates first, for every incident or for those touching one component.
 
     No update is later than its incident's last time, so the walk stops at the first incident
@@ -46,17 +47,20 @@ def entries(site: Site, component_id: str | None = None,
 def _content(site: Site, entry: Entry) -> str:
     # Names only: a status in an old entry goes stale, and the all-clear must not say "outage".
     names = ", ".join(site.info.name_of(c) for c, _ in entry.incident.components)
-    return (f"<p><strong>{words.label(entry.update.status)}</strong> · "
-            f"{words.kind_label(entry.incident)}"
-            f" · {_escape(names)}</p>\n{entry.update.html}")
+    return (
+        f"<p><strong>{words.label(entry.update.status)}</strong> · "
+        f"{words.kind_label(entry.incident)}"
+        f" · {_escape(names)}</p>\n{entry.update.html}"
+    )
 
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _generator(site: Site, feed_url: str, page_url: str, title: str, found: list[Entry],
-               atom: bool) -> FeedGenerator:
+def _generator(
+    site: Site, feed_url: str, page_url: str, title: str, found: list[Entry], atom: bool
+) -> FeedGenerator:
     info = site.info
     feed = FeedGenerator()
     feed.id(page_url)

@@ -35,6 +35,7 @@ class MonthView:
 
 
 def month_view(month: Month) -> MonthView:
-    link = MonthLink(urls.month_page(month.first), words.month_label(month.first),
-                     len(month.incidents))
+    link = MonthLink(
+        urls.month_page(month.first), words.month_label(month.first), len(month.incidents)
+    )
     return MonthView(link, month.incidents)

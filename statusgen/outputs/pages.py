@@ -43,31 +43,52 @@ def _pages(site: Site, salt: str) -> Iterator[Page]:
     common = context.common(site)
     now = {**common, **context.current(site)}
 
-    def stopped(incidents: tuple[Incident, ...], template: str,
-                *parts: str) -> tuple[Callable[[], dict[str, Any]], str]:
+    def stopped(
+        incidents: tuple[Incident, ...], template: str, *parts: str
+    ) -> tuple[Callable[[], dict[str, Any]], str]:
         clock, live = page_clock(incidents, site.now)
-        key = digest_fields(salt, template, iso_utc(clock), str(live), *parts,
-                            *(f"{i.slug}:{i.source}" for i in incidents))
+        key = digest_fields(
+            salt,
+            template,
+            iso_utc(clock),
+            str(live),
+            *parts,
+            *(f"{i.slug}:{i.source}" for i in incidents),
+        )
         return lambda: {**common, **context.clocked(clock, live)}, key
 
     yield Page(urls.INDEX, "index.html", lambda: now)
     for incident in site.incidents:
         values, key = stopped((incident,), "incident.html")
-        yield Page(urls.incident_page(incident.slug), "incident.html",
-                   functools.partial(_with, values, incident=incident), key)
+        yield Page(
+            urls.incident_page(incident.slug),
+            "incident.html",
+            functools.partial(_with, values, incident=incident),
+            key,
+        )
     views = [month_view(m) for m in months(site)]
     links = tuple(v.link for v in views)
-    yield Page(urls.HISTORY, "history.html",
-               lambda: {**common, **context.clocked(site.now, True), "months": links})
+    yield Page(
+        urls.HISTORY,
+        "history.html",
+        lambda: {**common, **context.clocked(site.now, True), "months": links},
+    )
     calendar = digest(*(f"{m.path}:{m.count}" for m in links))
     for view in views:
         if view.incidents:
             values, key = stopped(view.incidents, "month.html", view.path, calendar)
-            yield Page(view.path, "month.html",
-                       functools.partial(_with, values, month=view, months=links), key)
+            yield Page(
+                view.path,
+                "month.html",
+                functools.partial(_with, values, month=view, months=links),
+                key,
+            )
     for component in site.info.components:
-        yield Page(urls.component_page(component.id), "component.html",
-                   functools.partial(context.component, site, component, now))
+        yield Page(
+            urls.component_page(component.id),
+            "component.html",
+            functools.partial(context.component, site, component, now),
+        )
 
 
 def _with(values: Callable[[], dict[str, Any]], **more: Any) -> dict[str, Any]:
@@ -79,13 +100,18 @@ def theme_salt(templates: str, site: Site, code: str) -> str:
     return digest(code, site.info.key, templates)
 
 
-def render_pages(site: Site, theme: Theme, code: str = "",
-                 published: Mapping[str, str] | None = None,
-                 compiled: TemplateCache | None = None) -> Pages:
+def render_pages(
+    site: Site,
+    theme: Theme,
+    code: str = "",
+    published: Mapping[str, str] | None = None,
+    compiled: TemplateCache | None = None,
+) -> Pages:
     """Draw every page, except those `published` already holds under the same key."""
     templates = templates_digest(theme)
-    env = (compiled or TemplateCache()).environment(theme, templates, site.info.timezone,
-                                                   site.info.zone)
+    env = (compiled or TemplateCache()).environment(
+        theme, templates, site.info.timezone, site.info.zone
+    )
     result = Pages()
     todo: list[Page] = []
     for page in _pages(site, theme_salt(templates, site, code)):
@@ -97,9 +123,12 @@ def render_pages(site: Site, theme: Theme, code: str = "",
         todo.append(page)
 
     def draw(pages: Sequence[Page]) -> list[bytes]:
-        return [render_template(env, p.template,
-                                {**p.values(), "url": urls.relative(p.path), "page": p.path})
-                for p in pages]
+        return [
+            render_template(
+                env, p.template, {**p.values(), "url": urls.relative(p.path), "page": p.path}
+            )
+            for p in pages
+        ]
 
     for page, data in zip(todo, parallel.split(draw, todo, minimum=PARALLEL_PAGES), strict=True):
         result.files[page.path] = data

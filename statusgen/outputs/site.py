@@ -12,9 +12,13 @@ from statusgen.outputs.pages import Pages, render_pages
 from statusgen.outputs.templates import TemplateCache
 
 
-def render_site(site: Site, theme: Theme, code: str = "",
-                published: Mapping[str, str] | None = None,
-                compiled: TemplateCache | None = None) -> Pages:
+def render_site(
+    site: Site,
+    theme: Theme,
+    code: str = "",
+    published: Mapping[str, str] | None = None,
+    compiled: TemplateCache | None = None,
+) -> Pages:
     """Every output file as bytes, except pages `published` already holds under the same key.
     Two parts claiming one path is a bug, not a choice."""
     pages = render_pages(site, theme, code, published, compiled)

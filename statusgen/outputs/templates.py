@@ -23,8 +23,9 @@ class _ThemeLoader(jinja2.BaseLoader):
     def __init__(self, theme: Theme) -> None:
         self.theme = theme
 
-    def get_source(self, environment: jinja2.Environment,
-                   template: str) -> tuple[str, str, Callable[[], bool]]:
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
         if template not in self.theme.templates:
             raise jinja2.TemplateNotFound(template)
         source, path = self.theme.templates[template]
@@ -48,8 +49,9 @@ class TemplateCache:
     def __init__(self) -> None:
         self._compiled: dict[str, jinja2.Environment] = {}
 
-    def environment(self, theme: Theme, templates: str, timezone: str,
-                    zone: tzinfo) -> jinja2.Environment:
+    def environment(
+        self, theme: Theme, templates: str, timezone: str, zone: tzinfo
+    ) -> jinja2.Environment:
         """`templates` is `templates_digest(theme)`."""
         key = digest(templates, timezone)
         if key not in self._compiled:

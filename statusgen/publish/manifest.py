@@ -62,8 +62,9 @@ class Manifests:
 
     def write(self, slot: Path, manifest: Manifest) -> None:
         file = manifest_file(slot)
-        write_atomic(file, json.dumps(manifest, sort_keys=True, separators=(",", ":"))
-                     .encode("utf-8"))
+        write_atomic(
+            file, json.dumps(manifest, sort_keys=True, separators=(",", ":")).encode("utf-8")
+        )
         identity = _identity(file)
         if identity is not None:
             self._known[str(file)] = (identity, dict(manifest))

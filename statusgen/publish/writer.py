@@ -44,14 +44,18 @@ def _claim(output: Path, store: Path) -> None:
         return
     if stat.S_ISLNK(mode):
         if _current_slot(output, store) is None:
-            raise PublishError(f"`{output}` is a link statusgen did not make; remove it or "
-                               "choose another output folder")
+            raise PublishError(
+                f"`{output}` is a link statusgen did not make; remove it or "
+                "choose another output folder"
+            )
         return
     if stat.S_ISDIR(mode) and not any(output.iterdir()):
         output.rmdir()
         return
-    raise PublishError(f"`{output}` already exists and statusgen did not make it; "
-                       "move it away or choose another output folder with --out")
+    raise PublishError(
+        f"`{output}` already exists and statusgen did not make it; "
+        "move it away or choose another output folder with --out"
+    )
 
 
 def published(output: Path, manifests: Manifests | None = None) -> dict[str, str]:
@@ -62,12 +66,20 @@ def published(output: Path, manifests: Manifests | None = None) -> dict[str, str
         return {}
     root = str(store / current)
     live = (manifests or Manifests()).read(store / current)
-    return {path: key for path, (_, size, key) in live.items()
-            if key and present(f"{root}/{path}", size)}
+    return {
+        path: key
+        for path, (_, size, key) in live.items()
+        if key and present(f"{root}/{path}", size)
+    }
 
 
-def publish(files: dict[str, bytes], output: Path, keys: Mapping[str, str] | None = None,
-            reused: Iterable[str] = (), manifests: Manifests | None = None) -> bool:
+def publish(
+    files: dict[str, bytes],
+    output: Path,
+    keys: Mapping[str, str] | None = None,
+    reused: Iterable[str] = (),
+    manifests: Manifests | None = None,
+) -> bool:
     """Publish `files`, plus the `reused` files of the live site as they are, at `output`.
 
     `keys` are recorded for later builds (see `published`). Returns False when the site was
@@ -98,8 +110,14 @@ class _Plan:
     known: Manifest  # what it holds now, by its own manifest
 
 
-def _plan(files: dict[str, bytes], output: Path, store: Path, keys: Mapping[str, str],
-          reused: Iterable[str], manifests: Manifests) -> _Plan | None:
+def _plan(
+    files: dict[str, bytes],
+    output: Path,
+    store: Path,
+    keys: Mapping[str, str],
+    reused: Iterable[str],
+    manifests: Manifests,
+) -> _Plan | None:
     """What the idle slot must hold; None when the live slot already holds exactly that."""
     current = _current_slot(output, store)
     live = manifests.read(store / current) if current is not None else {}
@@ -124,8 +142,11 @@ def _apply(plan: _Plan, files: dict[str, bytes], store: Path, manifests: Manifes
     # Forget what the slot holds until the sync has finished: an interrupted build is redone.
     manifests.write(slot.root, {})
     root = str(slot.root)
-    stale = [path for path, entry in manifest.items()
-             if known.get(path) != entry or not present(f"{root}/{path}", entry[1])]
+    stale = [
+        path
+        for path, entry in manifest.items()
+        if known.get(path) != entry or not present(f"{root}/{path}", entry[1])
+    ]
 
     def bring_up_to_date(path: str) -> None:
         if path in files:

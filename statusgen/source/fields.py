@@ -16,12 +16,24 @@ from statusgen.source.frontmatter import Field, scalar, scalar_list, scalar_mapp
 from statusgen.source.times import parse_time
 
 KEYS = (
-    "title", "kind", "impact", "components", "started", "estimated_restore", "next_update",
-    "resolved", "scheduled_start", "scheduled_end", "completed",
+    "title",
+    "kind",
+    "impact",
+    "components",
+    "started",
+    "estimated_restore",
+    "next_update",
+    "resolved",
+    "scheduled_start",
+    "scheduled_end",
+    "completed",
 )
 _ONLY_FOR = {
-    "started": Kind.INCIDENT, "estimated_restore": Kind.INCIDENT, "resolved": Kind.INCIDENT,
-    "scheduled_start": Kind.MAINTENANCE, "scheduled_end": Kind.MAINTENANCE,
+    "started": Kind.INCIDENT,
+    "estimated_restore": Kind.INCIDENT,
+    "resolved": Kind.INCIDENT,
+    "scheduled_start": Kind.MAINTENANCE,
+    "scheduled_end": Kind.MAINTENANCE,
     "completed": Kind.MAINTENANCE,
 }
 _STATUSES = [s.value for s in ComponentStatus if s is not ComponentStatus.OPERATIONAL]
@@ -52,8 +64,12 @@ class Fields:
             return None
         if value is None or not value.strip():
             if required:
-                self.problems.error(self.path, self.line(key), f"`{key}` is empty (in YAML, "
-                                    "`#` starts a comment: put a value with `#` in quotes)")
+                self.problems.error(
+                    self.path,
+                    self.line(key),
+                    f"`{key}` is empty (in YAML, "
+                    "`#` starts a comment: put a value with `#` in quotes)",
+                )
             return None
         return value.strip()
 
@@ -65,8 +81,11 @@ class Fields:
             return enum(value.lower())
         except ValueError:
             names = [e.value for e in enum]
-            self.problems.error(self.path, self.line(key), f"`{key}: {value}` is not one of "
-                                f"{', '.join(names)}{suggest(value.lower(), names)}")
+            self.problems.error(
+                self.path,
+                self.line(key),
+                f"`{key}: {value}` is not one of {', '.join(names)}{suggest(value.lower(), names)}",
+            )
             return default
 
     def time(self, key: str, required: bool = False) -> datetime | None:
@@ -83,22 +102,28 @@ class Fields:
 def check_keys(reader: Fields, kind: Kind) -> None:
     for key, field in reader.fields.items():
         if key not in KEYS:
-            reader.problems.warning(reader.path, field.line,
-                                    f"unknown key `{key}`{suggest(key, KEYS)}")
+            reader.problems.warning(
+                reader.path, field.line, f"unknown key `{key}`{suggest(key, KEYS)}"
+            )
         elif _ONLY_FOR.get(key, kind) is not kind:
-            reader.problems.warning(reader.path, field.line,
-                                    f"`{key}` is for {words.article(_ONLY_FOR[key])}, not for "
-                                    f"{words.article(kind)}: it is ignored")
+            reader.problems.warning(
+                reader.path,
+                field.line,
+                f"`{key}` is for {words.article(_ONLY_FOR[key])}, not for "
+                f"{words.article(kind)}: it is ignored",
+            )
 
 
-def read_components(reader: Fields, info: SiteInfo, kind: Kind,
-                impact: Impact) -> tuple[tuple[str, ComponentStatus], ...]:
+def read_components(
+    reader: Fields, info: SiteInfo, kind: Kind, impact: Impact
+) -> tuple[tuple[str, ComponentStatus], ...]:
     if "components" not in reader.fields:
         reader.problems.error(reader.path, 1, "front matter needs `components`")
         return ()
     node = reader.fields["components"].node
-    default = (ComponentStatus.UNDER_MAINTENANCE if kind is Kind.MAINTENANCE
-               else IMPACT_STATUS[impact])
+    default = (
+        ComponentStatus.UNDER_MAINTENANCE if kind is Kind.MAINTENANCE else IMPACT_STATUS[impact]
+    )
     try:
         if isinstance(node, yaml.MappingNode):
             pairs = [(i, s, line) for i, s, line in scalar_mapping(node)]
@@ -108,15 +133,22 @@ def read_components(reader: Fields, info: SiteInfo, kind: Kind,
         reader.problems.error(reader.path, reader.line("components"), f"`components`: {exc}")
         return ()
     if not pairs:
-        reader.problems.error(reader.path, reader.line("components"),
-                              "`components` is empty: name at least one affected component")
+        reader.problems.error(
+            reader.path,
+            reader.line("components"),
+            "`components` is empty: name at least one affected component",
+        )
     known = [c.id for c in info.components]
     result: dict[str, ComponentStatus] = {}
     for component_id, status_text, line in pairs:
         if component_id not in known:
-            reader.problems.error(reader.path, line, f"unknown component `{component_id}`"
-                                  f"{suggest(component_id, known)}; components are listed in "
-                                  "statusgen.toml")
+            reader.problems.error(
+                reader.path,
+                line,
+                f"unknown component `{component_id}`"
+                f"{suggest(component_id, known)}; components are listed in "
+                "statusgen.toml",
+            )
             continue
         status = _component_status(reader, status_text, line, default)
         if status is not None:
@@ -124,13 +156,18 @@ def read_components(reader: Fields, info: SiteInfo, kind: Kind,
     return tuple(result.items())
 
 
-def _component_status(reader: Fields, text: str | None, line: int,
-                      default: ComponentStatus) -> ComponentStatus | None:
+def _component_status(
+    reader: Fields, text: str | None, line: int, default: ComponentStatus
+) -> ComponentStatus | None:
     if text is None:
         return default
     word = text.strip().lower().replace(" ", "_")
     if word not in _STATUSES:
-        reader.problems.error(reader.path, line, f"component status `{text}` is not one of "
-                              f"{', '.join(_STATUSES)}{suggest(word, _STATUSES)}")
+        reader.problems.error(
+            reader.path,
+            line,
+            f"component status `{text}` is not one of "
+            f"{', '.join(_STATUSES)}{suggest(word, _STATUSES)}",
+        )
         return None
     return ComponentStatus(word)

@@ -38,11 +38,16 @@ def incident_paths(folder: str, problems: Problems | None) -> list[str]:
             if name.endswith(".md"):
                 found.append(os.path.join(root, name))
             elif problems is not None and name.lower().endswith(_NEAR_MISSES):
-                problems.error(Path(root, name), 1, f"is not read: incident files must end in "
-                               f"`.md`; rename it to `{_stem(name)}.md`")
+                problems.error(
+                    Path(root, name),
+                    1,
+                    f"is not read: incident files must end in "
+                    f"`.md`; rename it to `{_stem(name)}.md`",
+                )
             elif problems is not None:
-                problems.warning(Path(root, name), 1,
-                                 "is not an incident file (`.md`) and is ignored")
+                problems.warning(
+                    Path(root, name), 1, "is not an incident file (`.md`) and is ignored"
+                )
     return sorted(found)
 
 

@@ -113,8 +113,9 @@ def read_document(text: str, problems: Problems, path: Path) -> Document:
         hint = ""
         if "mapping values are not allowed" in str(exc.problem):
             hint = " (a value containing `: ` must be in quotes)"
-        raise FrontMatterError(line, f"front matter is not valid YAML: {exc.problem}{hint}") \
-            from None
+        raise FrontMatterError(
+            line, f"front matter is not valid YAML: {exc.problem}{hint}"
+        ) from None
     except RecursionError:
         raise FrontMatterError(1, "front matter is nested too deeply to read") from None
     except Exception as exc:  # any failure while reading one file is that file's problem
@@ -160,6 +161,4 @@ def scalar_list(node: yaml.Node) -> list[tuple[str, int]]:
 
 def scalar_mapping(node: yaml.MappingNode) -> list[tuple[str, str | None, int]]:
     """`key: value` pairs of a mapping with their line numbers."""
-    return [
-        (str(scalar(k)), scalar(v), k.start_mark.line + 2) for k, v in node.value
-    ]
+    return [(str(scalar(k)), scalar(v), k.start_mark.line + 2) for k, v in node.value]

@@ -16,8 +16,9 @@ from statusgen.source.sections import advise, read_sections
 from statusgen.source.updates import read_updates, reconcile
 
 
-def parse_incident(path: Path, data: bytes, info: SiteInfo,
-                   renderer: MarkdownRenderer) -> tuple[Incident | None, Problems]:
+def parse_incident(
+    path: Path, data: bytes, info: SiteInfo, renderer: MarkdownRenderer
+) -> tuple[Incident | None, Problems]:
     """Read one file. Pure: the same bytes and site give the same result."""
     problems = Problems()
     try:
@@ -28,8 +29,11 @@ def parse_incident(path: Path, data: bytes, info: SiteInfo,
         return None, problems
     text, control_line = strip_controls(text)
     if control_line is not None:
-        problems.warning(path, control_line, "invisible control characters (perhaps pasted "
-                         "from a terminal) were left out")
+        problems.warning(
+            path,
+            control_line,
+            "invisible control characters (perhaps pasted from a terminal) were left out",
+        )
     try:
         document = read_document(text, problems, path)
     except FrontMatterError as exc:
@@ -37,11 +41,13 @@ def parse_incident(path: Path, data: bytes, info: SiteInfo,
         return None, problems
     fields = Fields(path, document.fields, info.zone, problems)
     try:
-        incident = _build(fields, document.body, document.body_line, info, renderer,
-                          digest(data))
+        incident = _build(fields, document.body, document.body_line, info, renderer, digest(data))
     except RecursionError:
-        problems.error(path, document.body_line, "the Markdown is nested too deeply to render: "
-                       "flatten the deepest list or quote")
+        problems.error(
+            path,
+            document.body_line,
+            "the Markdown is nested too deeply to render: flatten the deepest list or quote",
+        )
         return None, problems
     return (incident if not problems.errors else None), problems
 
@@ -57,33 +63,56 @@ class _When:
     declared_key: str
 
 
-def _build(fields: Fields, body: str, body_line: int, info: SiteInfo,
-           renderer: MarkdownRenderer, source: str) -> Incident | None:
+def _build(
+    fields: Fields,
+    body: str,
+    body_line: int,
+    info: SiteInfo,
+    renderer: MarkdownRenderer,
+    source: str,
+) -> Incident | None:
     path, problems = fields.path, fields.problems
     kind = fields.choice("kind", Kind, Kind.INCIDENT) or Kind.INCIDENT
     check_keys(fields, kind)
     title = _title(fields)
-    impact = (fields.choice("impact", Impact, None) if kind is Kind.INCIDENT
-              else fields.choice("impact", Impact, Impact.NONE)) or Impact.NONE
+    impact = (
+        fields.choice("impact", Impact, None)
+        if kind is Kind.INCIDENT
+        else fields.choice("impact", Impact, Impact.NONE)
+    ) or Impact.NONE
     components = read_components(fields, info, kind, impact)
     when = _when(fields, kind)
     estimate, next_update = fields.time("estimated_restore"), fields.time("next_update")
     parts = read_sections(body, body_line, renderer, info.zone, path, problems)
     updates = read_updates(parts.update_blocks, kind, info.zone, renderer, path, problems)
-    updates, resolved = reconcile(updates, when.declared, fields.line(when.declared_key), kind,
-                                  path, problems)
+    updates, resolved = reconcile(
+        updates, when.declared, fields.line(when.declared_key), kind, path, problems
+    )
     if when.started is None:
         return None
     if resolved is not None and resolved < when.started:
-        message = ("`completed` is before `scheduled_start`" if kind is Kind.MAINTENANCE
-                   else "it is resolved before it started")
+        message = (
+            "`completed` is before `scheduled_start`"
+            if kind is Kind.MAINTENANCE
+            else "it is resolved before it started"
+        )
         problems.error(path, fields.line(when.declared_key) if when.declared else 1, message)
     incident = Incident(
-        slug=path.stem, path=path, kind=kind, title=title, impact=impact,
-        components=components, started=when.started, estimated_restore=estimate,
-        next_update=next_update, resolved=resolved, scheduled_start=when.scheduled_start,
-        scheduled_end=when.scheduled_end, sections=tuple(parts.sections),
-        updates=tuple(updates), prevention=Tasks(*count_tasks(parts.prevention)),
+        slug=path.stem,
+        path=path,
+        kind=kind,
+        title=title,
+        impact=impact,
+        components=components,
+        started=when.started,
+        estimated_restore=estimate,
+        next_update=next_update,
+        resolved=resolved,
+        scheduled_start=when.scheduled_start,
+        scheduled_end=when.scheduled_end,
+        sections=tuple(parts.sections),
+        updates=tuple(updates),
+        prevention=Tasks(*count_tasks(parts.prevention)),
         source=source,
     )
     advise(incident, path, problems, fields.line("estimated_restore"), parts.headings)
@@ -105,6 +134,9 @@ def _when(fields: Fields, kind: Kind) -> _When:
     end = fields.time("scheduled_end", required=True)
     declared = fields.time("completed")
     if start and end and end <= start:
-        fields.problems.error(fields.path, fields.line("scheduled_end"),
-                              "`scheduled_end` must be after `scheduled_start`")
+        fields.problems.error(
+            fields.path,
+            fields.line("scheduled_end"),
+            "`scheduled_end` must be after `scheduled_start`",
+        )
     return _When(start, start, end, declared, "completed")

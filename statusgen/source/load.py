@@ -24,16 +24,21 @@ PARALLEL_FILES = 200
 Todo = tuple[Path, bytes, Signature, int]
 
 
-def load_incidents(config: Config, problems: Problems,
-                   cache: ParseCache | None = None) -> tuple[Incident, ...]:
+def load_incidents(
+    config: Config, problems: Problems, cache: ParseCache | None = None
+) -> tuple[Incident, ...]:
     """Read every incident file; problems for all of them are collected in one pass.
 
     With a `cache`, only files whose bytes changed since it was filled are parsed again.
     """
     folder = config.incidents_dir
     if not folder.is_dir():
-        problems.error(config.path, 1, f"the incidents folder `{folder}` does not exist; "
-                       "create it, or set `incidents` under [paths]")
+        problems.error(
+            config.path,
+            1,
+            f"the incidents folder `{folder}` does not exist; "
+            "create it, or set `incidents` under [paths]",
+        )
         return ()
     if cache is None:
         cache = ParseCache("")
@@ -53,12 +58,20 @@ def _named_files(folder: Path, problems: Problems) -> list[str]:
     for name in incident_paths(str(folder), problems):
         slug = os.path.basename(name)[:-3]
         if not SLUG.match(slug):
-            problems.error(Path(name), 1, f"the file name gives the slug `{slug}`, but slugs "
-                           "may only use lower-case letters, digits and `-`: rename the file, "
-                           "e.g. `2026-11-20-card-payments.md`")
+            problems.error(
+                Path(name),
+                1,
+                f"the file name gives the slug `{slug}`, but slugs "
+                "may only use lower-case letters, digits and `-`: rename the file, "
+                "e.g. `2026-11-20-card-payments.md`",
+            )
         elif slug in slugs:
-            problems.error(Path(name), 1, f"the slug `{slug}` is already used by "
-                           f"{os.path.relpath(slugs[slug], folder)}: every file needs its own name")
+            problems.error(
+                Path(name),
+                1,
+                f"the slug `{slug}` is already used by "
+                f"{os.path.relpath(slugs[slug], folder)}: every file needs its own name",
+            )
         else:
             slugs[slug] = name
     return list(slugs.values())
@@ -88,8 +101,9 @@ def _parse_all(todo: list[Todo], cache: ParseCache, info: SiteInfo) -> None:
     renderer = MarkdownRenderer()
 
     def parse(batch: Sequence[Todo]) -> list[Parsed]:
-        return [_parse(path, data, now, read_at, info, renderer)
-                for path, data, now, read_at in batch]
+        return [
+            _parse(path, data, now, read_at, info, renderer) for path, data, now, read_at in batch
+        ]
 
     for (path, *_), parsed in zip(todo, parallel.split(parse, todo, PARALLEL_FILES), strict=True):
         cache.put(str(path), parsed)
@@ -105,13 +119,23 @@ def _collect(order: list[str], cache: ParseCache, problems: Problems) -> tuple[I
     return tuple(sorted(incidents, key=lambda i: (i.started, i.slug), reverse=True))
 
 
-def _parse(path: Path, data: bytes, now: Signature, read_at: int, info: SiteInfo,
-           renderer: MarkdownRenderer) -> Parsed:
+def _parse(
+    path: Path,
+    data: bytes,
+    now: Signature,
+    read_at: int,
+    info: SiteInfo,
+    renderer: MarkdownRenderer,
+) -> Parsed:
     try:
         incident, found = parse_incident(path, data, info, renderer)
     except Exception as exc:  # a bug meeting an odd file must still name the file
         found = Problems()
-        found.error(path, 1, f"statusgen could not read this file ({type(exc).__name__}: "
-                    f"{exc}); please report it with the file attached")
+        found.error(
+            path,
+            1,
+            f"statusgen could not read this file ({type(exc).__name__}: "
+            f"{exc}); please report it with the file attached",
+        )
         incident = None
     return Parsed(now, read_at, digest(data), incident, tuple(found.items))

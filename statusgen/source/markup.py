@@ -74,4 +74,3 @@ def count_tasks(source: str) -> tuple[int, int]:
 def plain_text(source: str) -> str:
     """Author text with every tag removed, for plain-text readers: the JSON API and calendars."""
     return html.unescape(nh3.clean(source, tags=set())).strip()
-

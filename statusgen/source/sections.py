@@ -22,8 +22,14 @@ class Body:
     headings: dict[SectionKey, int]  # where each known heading is, empty or not
 
 
-def read_sections(body: str, body_line: int, renderer: MarkdownRenderer, zone: tzinfo, path: Path,
-              problems: Problems) -> Body:
+def read_sections(
+    body: str,
+    body_line: int,
+    renderer: MarkdownRenderer,
+    zone: tzinfo,
+    path: Path,
+    problems: Problems,
+) -> Body:
     preface, blocks = split_blocks(body, body_line, 2)
     sections = [Section(SectionKey.OTHER, "", renderer.to_html(preface))] if preface else []
     update_blocks: list[Block] = []
@@ -32,19 +38,31 @@ def read_sections(body: str, body_line: int, renderer: MarkdownRenderer, zone: t
     for block in blocks:
         key = section_key(block.title)
         if key is not SectionKey.OTHER and key in seen:
-            problems.error(path, block.line, f"a second `## {block.title}` section (the first is "
-                           f"on line {seen[key]}): put everything under one heading")
+            problems.error(
+                path,
+                block.line,
+                f"a second `## {block.title}` section (the first is "
+                f"on line {seen[key]}): put everything under one heading",
+            )
             continue
         seen[key] = block.line
         if key is SectionKey.OTHER and looks_like_update(block.title, zone):
-            problems.error(path, block.line, f"`## {block.title}` looks like an update: write "
-                           "updates as `###` headings under `## Updates`")
+            problems.error(
+                path,
+                block.line,
+                f"`## {block.title}` looks like an update: write "
+                "updates as `###` headings under `## Updates`",
+            )
             continue
         if key is SectionKey.UPDATES:
             stray, update_blocks = split_blocks(block.text, block.line + 1, 3)
             if stray:
-                problems.error(path, block.line + 1, "text under `## Updates` before the first "
-                               f"update: start every update with a heading like `{_EXAMPLE}`")
+                problems.error(
+                    path,
+                    block.line + 1,
+                    "text under `## Updates` before the first "
+                    f"update: start every update with a heading like `{_EXAMPLE}`",
+                )
             continue
         if key is SectionKey.PREVENTION:
             prevention = block.text
@@ -61,8 +79,13 @@ _ADVICE = {
 }
 
 
-def advise(incident: Incident, path: Path, problems: Problems, estimate_line: int,
-           headings: dict[SectionKey, int]) -> None:
+def advise(
+    incident: Incident,
+    path: Path,
+    problems: Problems,
+    estimate_line: int,
+    headings: dict[SectionKey, int],
+) -> None:
     """Warnings that keep customers in the loop: what is wrong, why, and what changes."""
     if incident.is_maintenance:
         return
@@ -75,17 +98,24 @@ def advise(incident: Incident, path: Path, problems: Problems, estimate_line: in
         title, advice = _ADVICE[key]
         when = "resolved, but " if key is not SectionKey.PROBLEM else ""
         if key in headings:
-            problems.warning(path, headings[key], f"{when}the `## {title}` section is empty: "
-                             f"{advice}")
+            problems.warning(
+                path, headings[key], f"{when}the `## {title}` section is empty: {advice}"
+            )
         else:
             problems.warning(path, 1, f"{when}there is no `## {title}` section: {advice}")
     if not incident.updates:
-        problems.warning(path, 1, "no updates: subscribers to the feeds hear nothing until you "
-                         f"add one under `## Updates`, e.g. `{_EXAMPLE}`")
+        problems.warning(
+            path,
+            1,
+            "no updates: subscribers to the feeds hear nothing until you "
+            f"add one under `## Updates`, e.g. `{_EXAMPLE}`",
+        )
     for update in incident.updates:
         if update.time < incident.started - timedelta(hours=1) and not update.derived:
-            problems.warning(path, update.line, "this update is dated before the incident "
-                             "`started`: check both dates")
+            problems.warning(
+                path,
+                update.line,
+                "this update is dated before the incident `started`: check both dates",
+            )
     if incident.estimated_restore and incident.estimated_restore < incident.started:
-        problems.warning(path, estimate_line,
-                         "`estimated_restore` is before `started`")
+        problems.warning(path, estimate_line, "`estimated_restore` is before `started`")

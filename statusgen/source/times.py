@@ -58,8 +58,10 @@ def _abbreviated(moment: datetime, abbreviation: str, zone: tzinfo) -> datetime:
         local = moment.replace(tzinfo=zone, fold=fold)
         if local.tzname() == abbreviation:
             return local
-    raise TimeError(f"`{abbreviation}` is not the site's time zone at that moment and could mean "
-                    "several; write an offset such as `+01:00`, or `UTC`")
+    raise TimeError(
+        f"`{abbreviation}` is not the site's time zone at that moment and could mean "
+        "several; write an offset such as `+01:00`, or `UTC`"
+    )
 
 
 def parse_duration(text: str) -> timedelta:
@@ -89,4 +91,3 @@ def resolve_now(given: str | None, zone: tzinfo) -> datetime:
             raise TimeError(f"SOURCE_DATE_EPOCH=`{epoch}` is not a whole number of seconds")
         return datetime.fromtimestamp(int(epoch), UTC)
     return datetime.now(UTC).replace(microsecond=0)
-

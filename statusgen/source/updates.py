@@ -41,8 +41,14 @@ def looks_like_update(title: str, zone: tzinfo) -> bool:
     return True
 
 
-def read_updates(blocks: list[Block], kind: Kind, zone: tzinfo, renderer: MarkdownRenderer,
-                 path: Path, problems: Problems) -> list[Update]:
+def read_updates(
+    blocks: list[Block],
+    kind: Kind,
+    zone: tzinfo,
+    renderer: MarkdownRenderer,
+    path: Path,
+    problems: Problems,
+) -> list[Update]:
     """Parse each `###` block into an Update; newest first."""
     allowed = MAINTENANCE_STATUSES if kind is Kind.MAINTENANCE else INCIDENT_STATUSES
     updates: list[Update] = []
@@ -52,22 +58,37 @@ def read_updates(blocks: list[Block], kind: Kind, zone: tzinfo, renderer: Markdo
         if update is None:
             continue
         if update.time in seen:
-            problems.error(path, block.line, "two updates have the same time (the other is on "
-                           f"line {seen[update.time]}): give each its own time; seconds are "
-                           "allowed, e.g. `14:10:30`")
+            problems.error(
+                path,
+                block.line,
+                "two updates have the same time (the other is on "
+                f"line {seen[update.time]}): give each its own time; seconds are "
+                "allowed, e.g. `14:10:30`",
+            )
             continue
         seen[update.time] = block.line
         updates.append(update)
     return sorted(updates, key=lambda u: u.time, reverse=True)
 
 
-def _read_update(block: Block, allowed: tuple[UpdateStatus, ...], kind: Kind, zone: tzinfo,
-                 renderer: MarkdownRenderer, path: Path, problems: Problems) -> Update | None:
+def _read_update(
+    block: Block,
+    allowed: tuple[UpdateStatus, ...],
+    kind: Kind,
+    zone: tzinfo,
+    renderer: MarkdownRenderer,
+    path: Path,
+    problems: Problems,
+) -> Update | None:
     match = _HEADING.match(block.title)
     if match is None:
-        problems.error(path, block.line, f"update heading `### {block.title}` needs a time, a "
-                       f"separator (a dash, `|` or `·`, with spaces around it) and a status, "
-                       f"e.g. `{EXAMPLE}`")
+        problems.error(
+            path,
+            block.line,
+            f"update heading `### {block.title}` needs a time, a "
+            f"separator (a dash, `|` or `·`, with spaces around it) and a status, "
+            f"e.g. `{EXAMPLE}`",
+        )
         return None
     try:
         time = parse_time(match["time"], zone)
@@ -80,15 +101,25 @@ def _read_update(block: Block, allowed: tuple[UpdateStatus, ...], kind: Kind, zo
         hint = suggest(word, names)
         if not hint and word in UpdateStatus.__members__.values():
             hint = f" (`{word}` is not used for {words.article(kind)})"
-        problems.error(path, block.line, f"update status `{match['status']}` is not one of "
-                       f"{', '.join(names)}{hint}")
+        problems.error(
+            path,
+            block.line,
+            f"update status `{match['status']}` is not one of {', '.join(names)}{hint}",
+        )
         return None
-    return Update(time, UpdateStatus(word), renderer.to_html(block.text), plain_text(block.text),
-                  block.line)
+    return Update(
+        time, UpdateStatus(word), renderer.to_html(block.text), plain_text(block.text), block.line
+    )
 
 
-def reconcile(updates: list[Update], declared: datetime | None, declared_line: int, kind: Kind,
-              path: Path, problems: Problems) -> tuple[list[Update], datetime | None]:
+def reconcile(
+    updates: list[Update],
+    declared: datetime | None,
+    declared_line: int,
+    kind: Kind,
+    path: Path,
+    problems: Problems,
+) -> tuple[list[Update], datetime | None]:
     """Make `resolved:`/`completed:` and the final update agree; derive whichever is missing."""
     final = UpdateStatus.COMPLETED if kind is Kind.MAINTENANCE else UpdateStatus.RESOLVED
     key = "completed" if kind is Kind.MAINTENANCE else "resolved"
@@ -97,14 +128,22 @@ def reconcile(updates: list[Update], declared: datetime | None, declared_line: i
     if declared is None:
         return updates, closing.time if closing else None
     if phase is not None and phase.time > declared + AGREEMENT and closing is None:
-        problems.error(path, declared_line, f"`{key}:` is set, but the newer update on line "
-                       f"{phase.line} says {words.label(phase.status)}: remove `{key}:` or add a "
-                       f"{words.label(final)} update")
+        problems.error(
+            path,
+            declared_line,
+            f"`{key}:` is set, but the newer update on line "
+            f"{phase.line} says {words.label(phase.status)}: remove `{key}:` or add a "
+            f"{words.label(final)} update",
+        )
         return updates, None
     if closing is not None:
         if abs(closing.time - declared) > AGREEMENT:
-            problems.error(path, declared_line, f"`{key}:` and the {words.label(final)} update "
-                           f"on line {closing.line} give different times: make them the same")
+            problems.error(
+                path,
+                declared_line,
+                f"`{key}:` and the {words.label(final)} update "
+                f"on line {closing.line} give different times: make them the same",
+            )
         return updates, declared
     text = words.DERIVED_TEXT[final]
     derived = Update(declared, final, f"<p>{text}</p>", text, declared_line, derived=True)

@@ -59,9 +59,16 @@ def next_change(site: Site) -> datetime:
     for incident in site.unsettled:
         if incident.resolved is None:
             moments.append(now + OPEN_REFRESH)
-        named = [incident.started, incident.resolved, incident.estimated_restore,
-                 incident.pending_next_update, incident.scheduled_start, incident.scheduled_end,
-                 settled_at(incident), *(u.time for u in incident.updates)]
+        named = [
+            incident.started,
+            incident.resolved,
+            incident.estimated_restore,
+            incident.pending_next_update,
+            incident.scheduled_start,
+            incident.scheduled_end,
+            settled_at(incident),
+            *(u.time for u in incident.updates),
+        ]
         moments += [t for t in named if t is not None and t >= now]
     # Comparisons with the clock are strict: a promise made for 15:00 is overdue after it.
     return min(moments) + timedelta(seconds=1)
@@ -73,12 +80,21 @@ def clock_warnings(site: Site, problems: Problems) -> None:
     for incident in site.unsettled:
         for update in incident.updates:
             if update.time > soon and not update.derived:
-                problems.warning(incident.path, update.line, "this update is dated in the "
-                                 "future; it will be shown as the newest until then")
+                problems.warning(
+                    incident.path,
+                    update.line,
+                    "this update is dated in the future; it will be shown as the newest until then",
+                )
         if incident.resolved is not None and incident.resolved > soon:
             key = "completed" if incident.is_maintenance else "resolved"
-            problems.warning(incident.path, 1, f"it is {key} in the future, which the page "
-                             "already states as done: check the date")
+            problems.warning(
+                incident.path,
+                1,
+                f"it is {key} in the future, which the page already states as done: check the date",
+            )
         if not incident.is_maintenance and incident.started > soon:
-            problems.warning(incident.path, 1, "`started` is in the future; the incident is "
-                             "not shown as current until then")
+            problems.warning(
+                incident.path,
+                1,
+                "`started` is in the future; the incident is not shown as current until then",
+            )

@@ -77,8 +77,9 @@ def unresolved(site: Site) -> list[Incident]:
 
 
 def upcoming(site: Site) -> list[Incident]:
-    found = [i for i in site.unsettled
-             if i.is_maintenance and window(i, site.now) is Window.UPCOMING]
+    found = [
+        i for i in site.unsettled if i.is_maintenance and window(i, site.now) is Window.UPCOMING
+    ]
     return sorted(found, key=lambda i: i.started)
 
 
@@ -113,8 +114,9 @@ def overall(site: Site) -> Overall:
     if status is ComponentStatus.OPERATIONAL:
         reported = any(not i.is_maintenance for i in active(site))
         return Overall(status, (), reported)
-    lesser = sorted(set(statuses.values()) - {status, ComponentStatus.OPERATIONAL},
-                    key=lambda s: -s.severity)
+    lesser = sorted(
+        set(statuses.values()) - {status, ComponentStatus.OPERATIONAL}, key=lambda s: -s.severity
+    )
     return Overall(status, named(status), False, tuple((s, named(s)) for s in lesser))
 
 

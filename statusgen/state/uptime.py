@@ -36,8 +36,9 @@ class Uptime:
     percent: float
 
 
-def _intervals(site: Site, component_id: str,
-               since: datetime) -> list[tuple[datetime, datetime, ComponentStatus, Incident]]:
+def _intervals(
+    site: Site, component_id: str, since: datetime
+) -> list[tuple[datetime, datetime, ComponentStatus, Incident]]:
     found = []
     for incident in incidents_for(site, component_id):
         if incident.last_time <= since and incident.resolved is not None:
@@ -75,8 +76,9 @@ def uptime(site: Site, component_id: str) -> Uptime:
     intervals = _intervals(site, component_id, day_start(first, zone))
     bounds = [day_start(first + timedelta(days=n), zone) for n in range(UPTIME_DAYS + 1)]
     # Each interval goes to the days it touches, rather than every day looking at every one.
-    per_day: list[list[tuple[datetime, datetime, ComponentStatus, Incident]]] = \
-        [[] for _ in range(UPTIME_DAYS)]
+    per_day: list[list[tuple[datetime, datetime, ComponentStatus, Incident]]] = [
+        [] for _ in range(UPTIME_DAYS)
+    ]
     for interval in intervals:
         start, end = interval[0], interval[1]
         first_day = max(bisect.bisect_right(bounds, start) - 1, 0)
@@ -88,8 +90,9 @@ def uptime(site: Site, component_id: str) -> Uptime:
     for offset in range(UPTIME_DAYS):
         day = first + timedelta(days=offset)
         lo, hi = bounds[offset], min(bounds[offset + 1], site.now)
-        touching = [(max(s, lo), min(e, hi), st, i) for s, e, st, i in per_day[offset]
-                    if s < hi and e > lo]
+        touching = [
+            (max(s, lo), min(e, hi), st, i) for s, e, st, i in per_day[offset] if s < hi and e > lo
+        ]
         seconds = _weighted_seconds([(s, e, DOWNTIME_WEIGHT[st]) for s, e, st, _ in touching])
         down += seconds
         counted += max((hi - lo).total_seconds(), 0.0)
