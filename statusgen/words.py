@@ -65,6 +65,35 @@ def join(names: Sequence[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def calendar_name(site_title: str) -> str:
+    return f"{site_title}: maintenance"
+
+
+def calendar_summary(title: str) -> str:
+    return f"Maintenance: {title}"
+
+
+def affects(names: Sequence[str]) -> str:
+    return f"Affects: {', '.join(names)}."
+
+
+def feed_title(site_title: str, component: str | None) -> str:
+    """A feed's name: the site's, or the site's and one component's."""
+    return site_title if component is None else f"{site_title}: {component}"
+
+
+def feed_description(site_title: str, description: str) -> str:
+    return description or f"Every update from {site_title}"
+
+
+def entry_title(title: str, status: UpdateStatus) -> str:
+    """A feed entry: the incident's title and what this update says of it."""
+    return f"{title}: {label(status)}"
+
+
+BADGE_LABEL = "status"
+
+
 def uptime_rule(weights: Mapping[ComponentStatus, float]) -> str:
     """The counting rule in words, made from the weights so the page cannot drift from them."""
     parts = []

@@ -27,7 +27,7 @@ def _width(text: str) -> int:
 def render_badges(site: Site, render: Callable[[str, dict[str, Any]], bytes]) -> dict[str, bytes]:
     statuses = status.component_statuses(site)
     overall = status.overall(site)
-    badges = [(urls.badge(None), "status", overall.status)]
+    badges = [(urls.badge(None), words.BADGE_LABEL, overall.status)]
     badges += [(urls.badge(c.id), c.name, statuses[c.id]) for c in site.info.components]
     output = {}
     for path, label, state in badges:

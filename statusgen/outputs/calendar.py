@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event
 
-from statusgen import urls
+from statusgen import urls, words
 from statusgen.model import Incident, Site
 
 
@@ -18,7 +18,7 @@ def render_calendar(site: Site) -> dict[str, bytes]:
     calendar = Calendar()
     calendar.add("prodid", "-//statusgen//maintenance//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"{info.title}: maintenance")
+    calendar.add("x-wr-calname", words.calendar_name(info.title))
     works = [i for i in site.incidents if i.is_maintenance]
     for incident in sorted(works, key=lambda i: (i.started, i.slug)):
         url = urls.incident_url(info.base_url, incident.slug)
@@ -30,7 +30,7 @@ def render_calendar(site: Site) -> dict[str, bytes]:
         # UTC throughout: a TZID would need a VTIMEZONE block that many clients get wrong.
         event.add("dtstart", _utc(incident.scheduled_start))
         event.add("dtend", _utc(incident.scheduled_end))
-        event.add("summary", f"Maintenance: {incident.title}")
+        event.add("summary", words.calendar_summary(incident.title))
         event.add("description", _description(incident, site) + f"\n\n{url}")
         event.add("url", url)
         event.add("status", "CONFIRMED")
@@ -48,7 +48,7 @@ def _utc(moment: datetime | None) -> datetime:
 def _description(incident: Incident, site: Site) -> str:
     """Which components are affected, and the announcement in the author's words."""
     names = [site.info.name_of(c) for c, _ in incident.components]
-    text = f"Affects: {', '.join(names)}."
+    text = words.affects(names)
     if incident.updates:
         text += "\n\n" + unwrap(incident.updates[-1].text)
     return text

@@ -65,7 +65,7 @@ def _generator(
     feed = FeedGenerator()
     feed.id(page_url)
     feed.title(title)
-    feed.description(info.description or f"Every update from {info.title}")
+    feed.description(words.feed_description(info.title, info.description))
     feed.author(name=info.title)
     feed.language("en")
     feed.generator("statusgen")
@@ -80,7 +80,7 @@ def _generator(
         item = feed.add_entry(order="append")
         item.id(link)
         item.guid(link, permalink=True)
-        item.title(f"{entry.incident.title}: {words.label(entry.update.status)}")
+        item.title(words.entry_title(entry.incident.title, entry.update.status))
         item.link(href=link)
         item.published(entry.update.time)
         item.updated(entry.update.time)
@@ -95,8 +95,8 @@ def render_feeds(site: Site) -> dict[str, bytes]:
     """`feed.xml` and `atom.xml` for the site, and the same two for every component."""
     info = site.info
     output: dict[str, bytes] = {}
-    scopes: list[tuple[str, str | None]] = [(info.title, None)]
-    scopes += [(f"{info.title}: {c.name}", c.id) for c in info.components]
+    scopes: list[tuple[str, str | None]] = [(words.feed_title(info.title, None), None)]
+    scopes += [(words.feed_title(info.title, c.name), c.id) for c in info.components]
     ordered = newest_first(site)
     for title, component_id in scopes:
         found = entries(site, component_id, ordered)
