@@ -94,8 +94,7 @@ class Project:
     def write(self, relative: str, text: str) -> Path:
         path = self.root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text) if text.startswith("\n") else text,
-                        encoding="utf-8")
+        path.write_text(textwrap.dedent(text) if text.startswith("\n") else text, encoding="utf-8")
         return path
 
     def run(self, *args: str) -> Run:
@@ -122,13 +121,15 @@ class Project:
         """Every published file and a digest of its bytes."""
         return {
             p.relative_to(self.site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(self.site.rglob("*")) if p.is_file()
+            for p in sorted(self.site.rglob("*"))
+            if p.is_file()
         }
 
 
 @pytest.fixture
-def project(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-            monkeypatch: pytest.MonkeyPatch) -> Project:
+def project(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Project:
     """A small valid site: three components, one resolved incident."""
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     site = Project(tmp_path / "status", capsys, monkeypatch)
@@ -138,8 +139,9 @@ def project(tmp_path: Path, capsys: pytest.CaptureFixture[str],
 
 
 @pytest.fixture
-def example(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-            monkeypatch: pytest.MonkeyPatch) -> Project:
+def example(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Project:
     """A copy of the repository's example site (statusgen.toml and incidents/)."""
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     root = tmp_path / "example"

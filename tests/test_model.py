@@ -32,9 +32,18 @@ def test_times_are_read_with_their_zone(text: str, expected: str) -> None:
     assert parse_time(text, BERLIN).astimezone(UTC).isoformat() == expected
 
 
-@pytest.mark.parametrize("text", ["2026-02-30T10:00", "2026-11-20", "soon", "2026-11-20 25:00",
-                                  "2026-11-20 10:00 Mars/Olympus", "2026-11-20 10:00 CST",
-                                  "2026-07-20 10:00 CET"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-02-30T10:00",
+        "2026-11-20",
+        "soon",
+        "2026-11-20 25:00",
+        "2026-11-20 10:00 Mars/Olympus",
+        "2026-11-20 10:00 CST",
+        "2026-07-20 10:00 CET",
+    ],
+)
 def test_unreadable_times_say_what_to_write(text: str) -> None:
     with pytest.raises(TimeError, match="`"):
         parse_time(text, BERLIN)
@@ -66,8 +75,16 @@ def test_durations() -> None:
 def test_markdown_is_sanitised(hostile: str) -> None:
     html = MarkdownRenderer().to_html(f"Text {hostile} more")
     lowered = html.lower()
-    for needle in ("<script", "onerror", "onload", "javascript:", "data:", "<iframe", "<style",
-                   "style="):
+    for needle in (
+        "<script",
+        "onerror",
+        "onload",
+        "javascript:",
+        "data:",
+        "<iframe",
+        "<style",
+        "style=",
+    ):
         assert needle not in lowered, html
 
 
@@ -84,19 +101,24 @@ def test_task_lists_are_checkboxes_and_counted() -> None:
     assert count_tasks(source) == (2, 3)
 
 
-def _incident(started: str, resolved: str | None, impact: str = "critical",
-              component: str = "login") -> str:
+def _incident(
+    started: str, resolved: str | None, impact: str = "critical", component: str = "login"
+) -> str:
     end = f"resolved: {resolved}\n" if resolved else ""
-    return (f"---\ntitle: Outage\nimpact: {impact}\ncomponents: [{component}]\n"
-            f"started: {started}\n{end}---\n## Problem\nx\n## Cause\ny\n## Prevention plan\n"
-            "- [ ] z\n## Updates\n"
-            f"### {started} — Investigating\nLooking.\n")
+    return (
+        f"---\ntitle: Outage\nimpact: {impact}\ncomponents: [{component}]\n"
+        f"started: {started}\n{end}---\n## Problem\nx\n## Cause\ny\n## Prevention plan\n"
+        "- [ ] z\n## Updates\n"
+        f"### {started} — Investigating\nLooking.\n"
+    )
 
 
 def test_uptime_counts_major_outage_as_down(project: Project) -> None:
     # A whole day of major outage in 90 days: 1/90 down → 98.88% (rounded down).
-    project.write("incidents/2026-10-01-outage.md",
-                  _incident("2026-10-01T00:00:00+02:00", "2026-10-02T00:00:00+02:00"))
+    project.write(
+        "incidents/2026-10-01-outage.md",
+        _incident("2026-10-01T00:00:00+02:00", "2026-10-02T00:00:00+02:00"),
+    )
     assert project.build().code == 0
     page = project.page("components/login/index.html")
     assert "98.88% uptime" in page
@@ -104,8 +126,10 @@ def test_uptime_counts_major_outage_as_down(project: Project) -> None:
 
 
 def test_partial_outage_counts_thirty_percent(project: Project) -> None:
-    project.write("incidents/2026-10-01-outage.md",
-                  _incident("2026-10-01T00:00:00+02:00", "2026-10-02T00:00:00+02:00", "major"))
+    project.write(
+        "incidents/2026-10-01-outage.md",
+        _incident("2026-10-01T00:00:00+02:00", "2026-10-02T00:00:00+02:00", "major"),
+    )
     assert project.build().code == 0
     assert "99.66% uptime" in project.page("components/login/index.html")
 
@@ -118,15 +142,18 @@ def test_overall_status_in_words(project: Project) -> None:
     page = project.page("index.html")
     assert "Major outage affecting Login" in page
     summary = json.loads(project.page("api/v2/summary.json"))
-    assert summary["status"] == {"indicator": "critical",
-                                 "description": "Major outage affecting Login"}
+    assert summary["status"] == {
+        "indicator": "critical",
+        "description": "Major outage affecting Login",
+    }
     assert [c["status"] for c in summary["components"] if c["id"] == "login"] == ["major_outage"]
     assert [i["id"] for i in summary["incidents"]] == ["2026-11-20-down"]
 
 
 def test_overdue_promise_is_admitted(project: Project) -> None:
     text = _incident("2026-11-20T14:00:00Z", None).replace(
-        "started:", "next_update: 2026-11-20T14:30:00Z\nstarted:")
+        "started:", "next_update: 2026-11-20T14:30:00Z\nstarted:"
+    )
     project.write("incidents/2026-11-20-down.md", text)
     assert project.build().code == 0
     assert "Next update overdue" in project.page("index.html")
@@ -137,10 +164,12 @@ def test_overdue_promise_is_admitted(project: Project) -> None:
 
 
 def test_maintenance_affects_components_only_inside_its_window(project: Project) -> None:
-    project.write("incidents/2026-11-24-upgrade.md",
-                  "---\ntitle: Upgrade\nkind: maintenance\ncomponents: [login]\n"
-                  "scheduled_start: 2026-11-24T02:00\nscheduled_end: 2026-11-24T03:30\n---\n"
-                  "## Updates\n### 2026-11-17 10:00 UTC — Scheduled\nWe will upgrade.\n")
+    project.write(
+        "incidents/2026-11-24-upgrade.md",
+        "---\ntitle: Upgrade\nkind: maintenance\ncomponents: [login]\n"
+        "scheduled_start: 2026-11-24T02:00\nscheduled_end: 2026-11-24T03:30\n---\n"
+        "## Updates\n### 2026-11-17 10:00 UTC — Scheduled\nWe will upgrade.\n",
+    )
     assert project.run("build", "--now", "2026-11-24T00:59:00Z").code == 0
     assert "Upcoming maintenance" in project.page("index.html")
     assert "All systems operational" in project.page("index.html")
@@ -155,10 +184,12 @@ def test_maintenance_affects_components_only_inside_its_window(project: Project)
 
 
 def test_calendar_lists_maintenance_windows_in_utc(project: Project) -> None:
-    project.write("incidents/2026-11-24-upgrade.md",
-                  "---\ntitle: Upgrade\nkind: maintenance\ncomponents: [login]\n"
-                  "scheduled_start: 2026-11-24T02:00\nscheduled_end: 2026-11-24T03:30\n---\n"
-                  "## Updates\n### 2026-11-17 10:00 UTC — Scheduled\nWe will upgrade.\n")
+    project.write(
+        "incidents/2026-11-24-upgrade.md",
+        "---\ntitle: Upgrade\nkind: maintenance\ncomponents: [login]\n"
+        "scheduled_start: 2026-11-24T02:00\nscheduled_end: 2026-11-24T03:30\n---\n"
+        "## Updates\n### 2026-11-17 10:00 UTC — Scheduled\nWe will upgrade.\n",
+    )
     assert project.build().code == 0
     ics = project.page("maintenance.ics").replace("\r\n ", "")
     assert "UID:2026-11-24-upgrade@status.test" in ics
@@ -173,15 +204,17 @@ def test_resolution_is_derived_either_way(project: Project) -> None:
     assert project.build().code == 0
     data = json.loads(project.page("api/v2/incidents.json"))["incidents"][0]
     assert data["status"] == "resolved" and data["resolved_at"] == "2026-11-20T13:31:00Z"
-    only_key = RESOLVED.replace("### 2026-11-20 13:31 UTC — Resolved\n"
-                                "Card payments work again for everyone.\n\n", "")
+    only_key = RESOLVED.replace(
+        "### 2026-11-20 13:31 UTC — Resolved\nCard payments work again for everyone.\n\n", ""
+    )
     project.write("incidents/2026-11-20-card-payments.md", only_key)
     assert project.build().code == 0
     data = json.loads(project.page("api/v2/incidents.json"))["incidents"][0]
     assert data["incident_updates"][0]["status"] == "resolved"
     assert data["incident_updates"][0]["body"] == "This incident has been resolved."
     assert "Restored 29 minutes before our estimate" in project.page(
-        "incidents/2026-11-20-card-payments/index.html")
+        "incidents/2026-11-20-card-payments/index.html"
+    )
 
 
 def test_badges_say_the_status(project: Project) -> None:
