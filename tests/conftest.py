@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,41 +39,68 @@ id = "login"
 name = "Login"
 """
 
-RESOLVED = """\
----
-title: Card payments failing at checkout
-impact: major
-components: [checkout, payments-api]
-started: 2026-11-20T12:02:00Z
-estimated_restore: 2026-11-20T14:00:00Z
-resolved: 2026-11-20T13:31:00Z
----
 
-## Problem
-Some customers could not pay by card.
+def _yaml_value(value: str | Sequence[str]) -> str:
+    return value if isinstance(value, str) else f"[{', '.join(value)}]"
 
-## Cause
-A configuration change lowered the connection limit.
 
-## Restore time
-Payments were fully restored at 13:31 UTC.
+def make_incident(
+    *,
+    body: Mapping[str, str] | str = "",
+    updates: Sequence[tuple[str, str]] | None = None,
+    **fields: str | Sequence[str],
+) -> str:
+    """The text of an incident file, laid out as support staff write it:
 
-## Prevention plan
-- [x] Alert at 80% of the limit
-- [x] Review the change process
-- [ ] Stage configuration changes
+        ---
+        <one `key: value` line per field, in the order given; a list is written [a, b]>
+        ---
 
-## Updates
+        ## <section>            (per entry of `body`, a blank line between them)
+        <text>
 
-### 2026-11-20 13:31 UTC — Resolved
-Card payments work again for everyone.
+        ## Updates              (only when `updates` is given)
 
-### 2026-11-20 12:40 UTC — Identified
-We found the cause and are rolling back.
+        ### <heading>           (per (heading, text) of `updates`, e.g.
+        <text>                   ("2026-11-20 13:31 UTC — Resolved", "Card payments work again."))
 
-### 2026-11-20 12:10 UTC — Investigating
-We are looking into failed card payments.
-"""
+    `body` may also be Markdown to use as it is, for text the sections cannot express.
+    """
+    front = "".join(f"{key}: {_yaml_value(value)}\n" for key, value in fields.items())
+    if isinstance(body, str):
+        parts = [body if body.endswith("\n") else body + "\n"] if body else []
+    else:
+        parts = [f"## {name}\n{text}\n" for name, text in body.items()]
+    if updates is not None:
+        parts.append("## Updates\n" + "".join(f"\n### {head}\n{text}\n" for head, text in updates))
+    return f"---\n{front}---\n\n" + "\n".join(parts)
+
+
+# Tests name lines of this file in expected messages (line 29 is the Identified update's heading,
+# 32 the Investigating one's): derive variants with .replace() and keep the layout.
+RESOLVED = make_incident(
+    title="Card payments failing at checkout",
+    impact="major",
+    components=["checkout", "payments-api"],
+    started="2026-11-20T12:02:00Z",
+    estimated_restore="2026-11-20T14:00:00Z",
+    resolved="2026-11-20T13:31:00Z",
+    body={
+        "Problem": "Some customers could not pay by card.",
+        "Cause": "A configuration change lowered the connection limit.",
+        "Restore time": "Payments were fully restored at 13:31 UTC.",
+        "Prevention plan": (
+            "- [x] Alert at 80% of the limit\n"
+            "- [x] Review the change process\n"
+            "- [ ] Stage configuration changes"
+        ),
+    },
+    updates=[
+        ("2026-11-20 13:31 UTC — Resolved", "Card payments work again for everyone."),
+        ("2026-11-20 12:40 UTC — Identified", "We found the cause and are rolling back."),
+        ("2026-11-20 12:10 UTC — Investigating", "We are looking into failed card payments."),
+    ],
+)
 
 
 @dataclass

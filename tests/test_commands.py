@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import NOW, RESOLVED, Project
+from conftest import NOW, RESOLVED, Project, make_incident
 
 from statusgen import __version__
 
@@ -20,32 +20,20 @@ OLD_SLUG = "2026-11-20-card-payments"
 OLD_FILE = f"incidents/{OLD_SLUG}.md"
 LATER = "2026-11-20T15:05:00Z"
 
-OPEN_BY_HAND = """\
----
-title: Login slow
-impact: minor
-components: [login]
-started: 2026-11-20T14:30:00Z
-next_update: 2026-11-20T15:00:00Z
----
-
-## Problem
-Signing in takes up to a minute.
-
-## Cause
-We are still investigating.
-
-## Restore time
-We expect to restore service by 17:00 CET.
-
-## Prevention plan
-- [ ] Add an alert for slow sign-ins
-
-## Updates
-
-### 2026-11-20 14:35 UTC — Investigating
-We are looking into slow sign-ins.
-"""
+OPEN_BY_HAND = make_incident(
+    title="Login slow",
+    impact="minor",
+    components=["login"],
+    started="2026-11-20T14:30:00Z",
+    next_update="2026-11-20T15:00:00Z",
+    body={
+        "Problem": "Signing in takes up to a minute.",
+        "Cause": "We are still investigating.",
+        "Restore time": "We expect to restore service by 17:00 CET.",
+        "Prevention plan": "- [ ] Add an alert for slow sign-ins",
+    },
+    updates=[("2026-11-20 14:35 UTC — Investigating", "We are looking into slow sign-ins.")],
+)
 
 
 # ---------------------------------------------------------------- helpers

@@ -1,13 +1,20 @@
-"""Bad input: every problem named by file and line, in one pass, and the last good site kept."""
+"""Bad input: every problem named by file and line, in one pass, and the last good site kept.
+
+Bad incident files are kept in tests/cases/bad/ as pairs: `<name>.md` is written byte for byte to
+incidents/2026-11-20-broken.md of a site that has built once, and `<name>.expected` holds the
+`path:line: level: message` line(s) the build must print. Add a case by adding a pair.
+"""
 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
-from conftest import RESOLVED, Project
+from conftest import RESOLVED, Project, make_incident
 
 INCIDENT = "incidents/2026-11-20-broken.md"
+BAD = Path(__file__).resolve().parent / "cases" / "bad"
 
 
 def _fails_with(project: Project, expected: str, *args: str) -> str:
@@ -27,97 +34,25 @@ def built(project: Project) -> Project:
     return project
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        (
-            "## Problem\nNo front matter.\n",
-            f"{INCIDENT}:1: error: no front matter: the file must start with a line `---`",
-        ),
-        (
-            "---\ntitle: Unclosed\ncomponents: [login]\n\n## Problem\nx\n",
-            f"{INCIDENT}:1: error: front matter is not closed",
-        ),
-        (
-            "---\ntitle: Bad date\nimpact: minor\ncomponents: [login]\nstarted: 2026-02-30T10:00:00Z\n"
-            "---\n",
-            f"{INCIDENT}:5: error: `started`: `2026-02-30T10:00:00Z` is not a real date",
-        ),
-        (
-            "---\ntitle: Day zero\nimpact: minor\ncomponents: [login]\nstarted: 2024-05-00T10:00\n---\n",
-            f"{INCIDENT}:5: error: `started`: `2024-05-00T10:00` is not a real date",
-        ),
-        (
-            "---\ntitle: Date only\nimpact: minor\ncomponents: [login]\nstarted: 2026-11-20\n---\n",
-            f"{INCIDENT}:5: error: `started`: `2026-11-20` has a date but no time",
-        ),
-        (
-            "---\ntitle: Typo\nimpact: minor\ncomponents:\n  - chekout\nstarted: 2026-11-20T10:00Z\n"
-            "---\n",
-            f"{INCIDENT}:5: error: unknown component `chekout` (did you mean `checkout`?)",
-        ),
-        (
-            "---\ntitle: Bad impact\nimpact: majr\ncomponents: [login]\nstarted: 2026-11-20T10:00Z\n"
-            "---\n",
-            f"{INCIDENT}:3: error: `impact: majr` is not one of none, minor, major, critical"
-            " (did you mean `major`?)",
-        ),
-        (
-            "---\ntitle: No status\nimpact: minor\ncomponents: [login]\nstarted: 2026-11-20T10:00Z\n"
-            "---\n## Problem\nx\n\n## Updates\n\n### 2026-11-20 10:10 UTC\nWe are looking.\n",
-            f"{INCIDENT}:12: error: update heading `### 2026-11-20 10:10 UTC` needs a time, a "
-            "separator (a dash, `|` or `·`, with spaces around it) and a status",
-        ),
-        (
-            "---\ntitle: Odd status\nimpact: minor\ncomponents: [login]\nstarted: 2026-11-20T10:00Z\n"
-            "---\n## Updates\n### 2026-11-20 10:10 UTC — Investigatign\nx\n",
-            f"{INCIDENT}:8: error: update status `Investigatign` is not one of",
-        ),
-        (
-            "---\ntitle: Twice\ntitle: Again\nimpact: minor\ncomponents: [login]\n"
-            "started: 2026-11-20T10:00Z\n---\n",
-            f"{INCIDENT}:3: error: `title` is given twice",
-        ),
-        (
-            "---\ntitle: Bomb\na: &a [x, x, x]\nb: [*a, *a, *a]\n---\n",
-            f"{INCIDENT}:3: error: YAML anchors and aliases",
-        ),
-        ("---\ntitle: [unclosed\n---\n", f"{INCIDENT}:2: error: front matter is not valid YAML"),
-        (
-            "---\ntitle: Disagree\nimpact: minor\ncomponents: [login]\nstarted: 2026-11-20T10:00Z\n"
-            "resolved: 2026-11-20T11:00Z\n---\n## Updates\n### 2026-11-20 11:30 UTC — Resolved\nok\n",
-            f"{INCIDENT}:6: error: `resolved:` and the Resolved update on line 9 give different times",
-        ),
-        (
-            "---\ntitle: Reopened\nimpact: minor\ncomponents: [login]\nstarted: 2026-11-20T10:00Z\n"
-            "resolved: 2026-11-20T11:00Z\n---\n## Updates\n### 2026-11-20 11:30 UTC — Investigating\n"
-            "again\n",
-            f"{INCIDENT}:6: error: `resolved:` is set, but the newer update on line 9 "
-            "says Investigating",
-        ),
-        (
-            "---\ntitle: Backwards\nimpact: minor\ncomponents: [login]\nstarted: 2026-11-20T10:00Z\n"
-            "resolved: 2026-11-20T09:00Z\n---\n",
-            f"{INCIDENT}:6: error: it is resolved before it started",
-        ),
-        (
-            "---\ntitle: Window\nkind: maintenance\ncomponents: [login]\n"
-            "scheduled_start: 2026-11-24T03:00\nscheduled_end: 2026-11-24T02:00\n---\n",
-            f"{INCIDENT}:6: error: `scheduled_end` must be after `scheduled_start`",
-        ),
-        ("---\ntitle: Missing\n---\n", f"{INCIDENT}:1: error: front matter needs `components`"),
-        (
-            "---\ntitle: Stray\nimpact: minor\ncomponents: [login]\nstarted: 2026-11-20T10:00Z\n---\n"
-            "## Updates\nForgot the heading.\n",
-            f"{INCIDENT}:8: error: text under `## Updates` before the first update",
-        ),
-    ],
-)
-def test_bad_incident_file_names_file_and_line_and_keeps_site(
-    built: Project, text: str, expected: str
-) -> None:
-    built.write(INCIDENT, text)
-    _fails_with(built, expected)
+def _bad_cases() -> list[str]:
+    """The name of every pair in BAD; a file that is not `.md` or `.expected` is a case of its own,
+    so that it fails for want of its pair instead of being passed over."""
+    names = {p.stem if p.suffix in (".md", ".expected") else p.name for p in BAD.iterdir()}
+    return sorted(names) or [f"(no cases in {BAD})"]
+
+
+@pytest.mark.parametrize("case", _bad_cases())
+def test_bad_incident_file_names_file_and_line_and_keeps_site(built: Project, case: str) -> None:
+    text, expected = BAD / f"{case}.md", BAD / f"{case}.expected"
+    assert text.is_file() and expected.is_file(), (
+        f"{case}: {BAD} needs both {text.name} and {expected.name}"
+    )
+    messages = [line for line in expected.read_text(encoding="utf-8").splitlines() if line]
+    assert messages, f"{expected} names no message"
+    (built.root / INCIDENT).write_bytes(text.read_bytes())
+    err = _fails_with(built, messages[0])
+    for message in messages[1:]:
+        assert message in err, err
 
 
 def test_alias_bomb_is_refused_quickly(built: Project) -> None:
@@ -135,6 +70,8 @@ def test_deep_nesting_is_an_error_in_that_file(built: Project) -> None:
 
 
 def test_not_utf8_names_the_line(built: Project) -> None:
+    # Kept here, not in cases/bad/: tools that read a folder of .md files (ruff, editors) stumble
+    # on a file that is not UTF-8, or "repair" it.
     (built.root / INCIDENT).write_bytes(b"---\ntitle: ok\n\xff\xfe broken\n---\n")
     _fails_with(built, f"{INCIDENT}:3: error: is not UTF-8 text")
 
@@ -261,9 +198,14 @@ def test_bom_crlf_and_tabs_build_like_any_other(project: Project, variant: str) 
 def test_yaml_words_stay_words(project: Project) -> None:
     project.write(
         INCIDENT,
-        "---\ntitle: no\nimpact: minor\ncomponents: [login]\n"
-        "started: 2026-11-20T10:00Z\n---\n## Problem\nx\n\n## Updates\n"
-        "### 2026-11-20 10:05 UTC — Investigating\nLooking.\n",
+        make_incident(
+            title="no",
+            impact="minor",
+            components=["login"],
+            started="2026-11-20T10:00Z",
+            body={"Problem": "x"},
+            updates=[("2026-11-20 10:05 UTC — Investigating", "Looking.")],
+        ),
     )
     assert project.build().code == 0
     page = project.page("incidents/2026-11-20-broken/index.html")
@@ -387,19 +329,6 @@ def test_headings_without_a_space_count_as_headings(project: Project) -> None:
     assert "Looking." in page and "We are confirming what customers are seeing" not in page
 
 
-def test_an_update_at_the_wrong_level_is_an_error(built: Project) -> None:
-    built.write(
-        INCIDENT,
-        "---\ntitle: Level\nimpact: minor\ncomponents: [login]\n"
-        "started: 2026-11-20T10:00Z\n---\n## Problem\nx\n\n"
-        "## 2026-11-20 10:10 UTC — Investigating\nLooking.\n",
-    )
-    _fails_with(
-        built,
-        f"{INCIDENT}:10: error: `## 2026-11-20 10:10 UTC — Investigating` looks like an update",
-    )
-
-
 def test_an_update_long_before_the_start_is_a_warning(project: Project) -> None:
     project.write(
         INCIDENT,
@@ -418,16 +347,3 @@ def test_a_plain_text_file_beside_the_incidents_is_only_a_warning(project: Proje
     result = project.build()
     assert result.code == 0, result.err
     assert "incidents/README.txt:1: warning: is not an incident file" in result.err
-
-
-def test_an_update_at_the_wrong_level_in_the_site_zone_is_an_error(built: Project) -> None:
-    built.write(
-        INCIDENT,
-        "---\ntitle: Level\nimpact: minor\ncomponents: [login]\n"
-        "started: 2026-11-20T10:00Z\n---\n## Problem\nx\n\n"
-        "## 2026-11-20 11:10 CET — Investigating\nLooking.\n",
-    )
-    _fails_with(
-        built,
-        f"{INCIDENT}:10: error: `## 2026-11-20 11:10 CET — Investigating` looks like an update",
-    )

@@ -32,7 +32,7 @@ from urllib.parse import unquote, urlsplit
 import feedparser
 import pytest
 import yaml
-from conftest import NOW, ROOT, Project
+from conftest import NOW, ROOT, Project, make_incident
 
 from statusgen.cli import main
 
@@ -350,7 +350,8 @@ def test_example_site_matches_reviewed_golden_copy(built: Built) -> None:
             target = GOLDEN / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        return
+        # Not a pass: nothing was compared, and the new copy still needs a person to read it.
+        pytest.skip("golden copy refreshed: review `git diff tests/golden` before committing")
     if not GOLDEN.is_dir():
         pytest.fail(
             f"there is no golden copy at {GOLDEN}: create it with "
@@ -446,25 +447,18 @@ name = "Calm"
 
 
 def _incident(title: str, body: str, update: str) -> str:
-    return f"""\
----
-title: {json.dumps(title, ensure_ascii=False)}
-impact: major
-components: [evil, calm]
-started: 2026-11-20T14:02:00Z
-next_update: 2026-11-20T15:30:00Z
----
-
-{body}
-
-## Updates
-
-### 2026-11-20 14:20 UTC | Identified
-{update}
-
-### 2026-11-20 14:10 UTC | Investigating
-We are looking into it.
-"""
+    return make_incident(
+        title=json.dumps(title, ensure_ascii=False),
+        impact="major",
+        components=["evil", "calm"],
+        started="2026-11-20T14:02:00Z",
+        next_update="2026-11-20T15:30:00Z",
+        body=body,
+        updates=[
+            ("2026-11-20 14:20 UTC | Identified", update),
+            ("2026-11-20 14:10 UTC | Investigating", "We are looking into it."),
+        ],
+    )
 
 
 # Script tags, event handlers and BLNS strings that a sanitiser can make safe and still valid.
@@ -683,22 +677,14 @@ def test_hostile_text_is_shown_as_written(hostile: Built) -> None:
 def test_control_characters_never_reach_pages_or_feeds(project: Project) -> None:
     project.write(
         "incidents/2026-11-20-terminal-paste.md",
-        """\
----
-title: Pasted from a terminal
-impact: minor
-components: [login]
-started: 2026-11-20T14:02:00Z
----
-
-## Problem
-The log said \x1b[31mERROR\x1b[0m and rang a bell \x07.
-
-## Updates
-
-### 2026-11-20 14:10 UTC | Investigating
-Log line: \x1b[31mERROR\x1b[0m
-""",
+        make_incident(
+            title="Pasted from a terminal",
+            impact="minor",
+            components=["login"],
+            started="2026-11-20T14:02:00Z",
+            body={"Problem": "The log said \x1b[31mERROR\x1b[0m and rang a bell \x07."},
+            updates=[("2026-11-20 14:10 UTC | Investigating", "Log line: \x1b[31mERROR\x1b[0m")],
+        ),
     )
     run = project.build()
     if run.code != 0:  # refusing the file is fine, if the author is told where and why

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import NOW, RESOLVED, ROOT, Project
+from conftest import NOW, RESOLVED, ROOT, Project, make_incident
 
 from statusgen import load
 from statusgen.build import Builder, BuildResult, build, cache_file
@@ -52,36 +52,24 @@ KEYED = frozenset(
     + [f"history/{month}/index.html" for month in EXAMPLE_MONTHS]
 )
 
-NEW_IN_JULY = """\
----
-title: Product images missing
-impact: minor
-components: [search]
-started: 2026-07-09T08:00:00Z
-estimated_restore: 2026-07-09T10:00:00Z
-resolved: 2026-07-09T09:15:00Z
----
-
-## Problem
-Some product images did not load in search results.
-
-## Cause
-An expired certificate on the image service.
-
-## Restore time
-Images were back at 09:15 UTC.
-
-## Prevention plan
-- [x] Alert a month before a certificate expires
-
-## Updates
-
-### 2026-07-09 09:15 UTC — Resolved
-Images load again.
-
-### 2026-07-09 08:20 UTC — Investigating
-We are looking into missing product images.
-"""
+NEW_IN_JULY = make_incident(
+    title="Product images missing",
+    impact="minor",
+    components=["search"],
+    started="2026-07-09T08:00:00Z",
+    estimated_restore="2026-07-09T10:00:00Z",
+    resolved="2026-07-09T09:15:00Z",
+    body={
+        "Problem": "Some product images did not load in search results.",
+        "Cause": "An expired certificate on the image service.",
+        "Restore time": "Images were back at 09:15 UTC.",
+        "Prevention plan": "- [x] Alert a month before a certificate expires",
+    },
+    updates=[
+        ("2026-07-09 09:15 UTC — Resolved", "Images load again."),
+        ("2026-07-09 08:20 UTC — Investigating", "We are looking into missing product images."),
+    ],
+)
 
 
 # What statusgen keeps in memory for the life of the process (as `watch` does), beside what the

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import RESOLVED, Project
+from conftest import RESOLVED, Project, make_incident
 
 from statusgen.markup import MarkdownRenderer, count_tasks
 from statusgen.times import TimeError, parse_duration, parse_time
@@ -102,14 +102,23 @@ def test_task_lists_are_checkboxes_and_counted() -> None:
 
 
 def _incident(
-    started: str, resolved: str | None, impact: str = "critical", component: str = "login"
+    started: str,
+    resolved: str | None,
+    impact: str = "critical",
+    component: str = "login",
+    **times: str,
 ) -> str:
-    end = f"resolved: {resolved}\n" if resolved else ""
-    return (
-        f"---\ntitle: Outage\nimpact: {impact}\ncomponents: [{component}]\n"
-        f"started: {started}\n{end}---\n## Problem\nx\n## Cause\ny\n## Prevention plan\n"
-        "- [ ] z\n## Updates\n"
-        f"### {started} — Investigating\nLooking.\n"
+    """An outage of one component, open unless `resolved` is given."""
+    if resolved:
+        times["resolved"] = resolved
+    return make_incident(
+        title="Outage",
+        impact=impact,
+        components=[component],
+        started=started,
+        **times,
+        body={"Problem": "x", "Cause": "y", "Prevention plan": "- [ ] z"},
+        updates=[(f"{started} — Investigating", "Looking.")],
     )
 
 
@@ -151,9 +160,7 @@ def test_overall_status_in_words(project: Project) -> None:
 
 
 def test_overdue_promise_is_admitted(project: Project) -> None:
-    text = _incident("2026-11-20T14:00:00Z", None).replace(
-        "started:", "next_update: 2026-11-20T14:30:00Z\nstarted:"
-    )
+    text = _incident("2026-11-20T14:00:00Z", None, next_update="2026-11-20T14:30:00Z")
     project.write("incidents/2026-11-20-down.md", text)
     assert project.build().code == 0
     assert "Next update overdue" in project.page("index.html")
@@ -163,13 +170,19 @@ def test_overdue_promise_is_admitted(project: Project) -> None:
     assert 'datetime="2026-11-20T14:30:00Z"' in page
 
 
+# 02:00 to 03:30 Berlin time (01:00 to 02:30 UTC) on 24 November, announced a week before.
+UPGRADE = make_incident(
+    title="Upgrade",
+    kind="maintenance",
+    components=["login"],
+    scheduled_start="2026-11-24T02:00",
+    scheduled_end="2026-11-24T03:30",
+    updates=[("2026-11-17 10:00 UTC — Scheduled", "We will upgrade.")],
+)
+
+
 def test_maintenance_affects_components_only_inside_its_window(project: Project) -> None:
-    project.write(
-        "incidents/2026-11-24-upgrade.md",
-        "---\ntitle: Upgrade\nkind: maintenance\ncomponents: [login]\n"
-        "scheduled_start: 2026-11-24T02:00\nscheduled_end: 2026-11-24T03:30\n---\n"
-        "## Updates\n### 2026-11-17 10:00 UTC — Scheduled\nWe will upgrade.\n",
-    )
+    project.write("incidents/2026-11-24-upgrade.md", UPGRADE)
     assert project.run("build", "--now", "2026-11-24T00:59:00Z").code == 0
     assert "Upcoming maintenance" in project.page("index.html")
     assert "All systems operational" in project.page("index.html")
@@ -184,12 +197,7 @@ def test_maintenance_affects_components_only_inside_its_window(project: Project)
 
 
 def test_calendar_lists_maintenance_windows_in_utc(project: Project) -> None:
-    project.write(
-        "incidents/2026-11-24-upgrade.md",
-        "---\ntitle: Upgrade\nkind: maintenance\ncomponents: [login]\n"
-        "scheduled_start: 2026-11-24T02:00\nscheduled_end: 2026-11-24T03:30\n---\n"
-        "## Updates\n### 2026-11-17 10:00 UTC — Scheduled\nWe will upgrade.\n",
-    )
+    project.write("incidents/2026-11-24-upgrade.md", UPGRADE)
     assert project.build().code == 0
     ics = project.page("maintenance.ics").replace("\r\n ", "")
     assert "UID:2026-11-24-upgrade@status.test" in ics

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO
 
 import pytest
-from conftest import NOW, RESOLVED, ROOT, Project
+from conftest import NOW, RESOLVED, ROOT, Project, make_incident
 
 SLUG = "2026-11-20-card-payments"
 INCIDENT = f"incidents/{SLUG}.md"
@@ -191,23 +191,15 @@ def test_a_save_through_a_temporary_file_rebuilds_once(project: Project) -> None
         command.kill()
 
 
-SEARCH = """\
----
-title: Slow search results
-impact: minor
-components: [checkout]
-started: 2026-11-20T09:00:00Z
-resolved: 2026-11-20T09:40:00Z
----
-
-## Problem
-Search took several seconds to answer.
-
-## Updates
-
-### 2026-11-20 09:40 UTC — Resolved
-Search is fast again.
-"""
+SEARCH = make_incident(
+    title="Slow search results",
+    impact="minor",
+    components=["checkout"],
+    started="2026-11-20T09:00:00Z",
+    resolved="2026-11-20T09:40:00Z",
+    body={"Problem": "Search took several seconds to answer."},
+    updates=[("2026-11-20 09:40 UTC — Resolved", "Search is fast again.")],
+)
 
 
 def test_added_deleted_and_renamed_incidents_are_published(project: Project) -> None:
@@ -389,23 +381,16 @@ def test_a_signal_stops_watch_cleanly(project: Project, number: signal.Signals) 
 
 def _maintenance(start: datetime, end: datetime) -> str:
     announced = start - timedelta(hours=1)
-    return f"""\
----
-title: Checkout database upgrade
-kind: maintenance
-components: [checkout]
-scheduled_start: {start:%Y-%m-%dT%H:%M:%SZ}
-scheduled_end: {end:%Y-%m-%dT%H:%M:%SZ}
----
-
-## What we are doing
-We are upgrading the database behind checkout.
-
-## Updates
-
-### {announced:%Y-%m-%d %H:%M} UTC — Scheduled
-We will upgrade the checkout database shortly.
-"""
+    scheduled = f"{announced:%Y-%m-%d %H:%M} UTC — Scheduled"
+    return make_incident(
+        title="Checkout database upgrade",
+        kind="maintenance",
+        components=["checkout"],
+        scheduled_start=f"{start:%Y-%m-%dT%H:%M:%SZ}",
+        scheduled_end=f"{end:%Y-%m-%dT%H:%M:%SZ}",
+        body={"What we are doing": "We are upgrading the database behind checkout."},
+        updates=[(scheduled, "We will upgrade the checkout database shortly.")],
+    )
 
 
 def test_the_real_clock_opens_a_maintenance_window_without_a_save(project: Project) -> None:
