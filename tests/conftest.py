@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,41 +39,68 @@ id = "login"
 name = "Login"
 """
 
-RESOLVED = """\
----
-title: Card payments failing at checkout
-impact: major
-components: [checkout, payments-api]
-started: 2026-11-20T12:02:00Z
-estimated_restore: 2026-11-20T14:00:00Z
-resolved: 2026-11-20T13:31:00Z
----
 
-## Problem
-Some customers could not pay by card.
+def _yaml_value(value: str | Sequence[str]) -> str:
+    return value if isinstance(value, str) else f"[{', '.join(value)}]"
 
-## Cause
-A configuration change lowered the connection limit.
 
-## Restore time
-Payments were fully restored at 13:31 UTC.
+def make_incident(
+    *,
+    body: Mapping[str, str] | str = "",
+    updates: Sequence[tuple[str, str]] | None = None,
+    **fields: str | Sequence[str],
+) -> str:
+    """The text of an incident file, laid out as support staff write it:
 
-## Prevention plan
-- [x] Alert at 80% of the limit
-- [x] Review the change process
-- [ ] Stage configuration changes
+        ---
+        <one `key: value` line per field, in the order given; a list is written [a, b]>
+        ---
 
-## Updates
+        ## <section>            (per entry of `body`, a blank line between them)
+        <text>
 
-### 2026-11-20 13:31 UTC — Resolved
-Card payments work again for everyone.
+        ## Updates              (only when `updates` is given)
 
-### 2026-11-20 12:40 UTC — Identified
-We found the cause and are rolling back.
+        ### <heading>           (per (heading, text) of `updates`, e.g.
+        <text>                   ("2026-11-20 13:31 UTC — Resolved", "Card payments work again."))
 
-### 2026-11-20 12:10 UTC — Investigating
-We are looking into failed card payments.
-"""
+    `body` may also be Markdown to use as it is, for text the sections cannot express.
+    """
+    front = "".join(f"{key}: {_yaml_value(value)}\n" for key, value in fields.items())
+    if isinstance(body, str):
+        parts = [body if body.endswith("\n") else body + "\n"] if body else []
+    else:
+        parts = [f"## {name}\n{text}\n" for name, text in body.items()]
+    if updates is not None:
+        parts.append("## Updates\n" + "".join(f"\n### {head}\n{text}\n" for head, text in updates))
+    return f"---\n{front}---\n\n" + "\n".join(parts)
+
+
+# Tests name lines of this file in expected messages (line 29 is the Identified update's heading,
+# 32 the Investigating one's): derive variants with .replace() and keep the layout.
+RESOLVED = make_incident(
+    title="Card payments failing at checkout",
+    impact="major",
+    components=["checkout", "payments-api"],
+    started="2026-11-20T12:02:00Z",
+    estimated_restore="2026-11-20T14:00:00Z",
+    resolved="2026-11-20T13:31:00Z",
+    body={
+        "Problem": "Some customers could not pay by card.",
+        "Cause": "A configuration change lowered the connection limit.",
+        "Restore time": "Payments were fully restored at 13:31 UTC.",
+        "Prevention plan": (
+            "- [x] Alert at 80% of the limit\n"
+            "- [x] Review the change process\n"
+            "- [ ] Stage configuration changes"
+        ),
+    },
+    updates=[
+        ("2026-11-20 13:31 UTC — Resolved", "Card payments work again for everyone."),
+        ("2026-11-20 12:40 UTC — Identified", "We found the cause and are rolling back."),
+        ("2026-11-20 12:10 UTC — Investigating", "We are looking into failed card payments."),
+    ],
+)
 
 
 @dataclass
@@ -94,8 +121,7 @@ class Project:
     def write(self, relative: str, text: str) -> Path:
         path = self.root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text) if text.startswith("\n") else text,
-                        encoding="utf-8")
+        path.write_text(textwrap.dedent(text) if text.startswith("\n") else text, encoding="utf-8")
         return path
 
     def run(self, *args: str) -> Run:
@@ -122,13 +148,15 @@ class Project:
         """Every published file and a digest of its bytes."""
         return {
             p.relative_to(self.site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(self.site.rglob("*")) if p.is_file()
+            for p in sorted(self.site.rglob("*"))
+            if p.is_file()
         }
 
 
 @pytest.fixture
-def project(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-            monkeypatch: pytest.MonkeyPatch) -> Project:
+def project(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Project:
     """A small valid site: three components, one resolved incident."""
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     site = Project(tmp_path / "status", capsys, monkeypatch)
@@ -138,8 +166,9 @@ def project(tmp_path: Path, capsys: pytest.CaptureFixture[str],
 
 
 @pytest.fixture
-def example(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-            monkeypatch: pytest.MonkeyPatch) -> Project:
+def example(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Project:
     """A copy of the repository's example site (statusgen.toml and incidents/)."""
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     root = tmp_path / "example"

@@ -35,14 +35,24 @@ from conftest import NOW, ROOT
 from statusgen.cli import main
 
 # Playwright is a test dependency; CI (STATUSGEN_REQUIRE_TOOLS) fails without it, others skip.
-playwright_api: Any = (importlib.import_module("playwright.sync_api")
-                       if os.environ.get("STATUSGEN_REQUIRE_TOOLS")
-                       else pytest.importorskip("playwright.sync_api"))
+playwright_api: Any = (
+    importlib.import_module("playwright.sync_api")
+    if os.environ.get("STATUSGEN_REQUIRE_TOOLS")
+    else pytest.importorskip("playwright.sync_api")
+)
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / ".tools" / "node_modules" / "axe-core" / "axe.min.js"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 INDEX = "index.html"
@@ -57,8 +67,12 @@ SITE_ZONE = ZoneInfo("Europe/Berlin")
 READER_ZONE = "America/New_York"
 CONTACT = "mailto:support@example.com"  # statusgen.toml's `contact`
 
-PHONE: dict[str, Any] = {"viewport": {"width": 390, "height": 844}, "is_mobile": True,
-                         "has_touch": True, "device_scale_factor": 2}
+PHONE: dict[str, Any] = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+}
 DESKTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 900}}
 VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
 SCHEMES = ["light", "dark"]
@@ -90,8 +104,9 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def base_url(example_site: Path) -> Iterator[str]:
     """The example site served on 127.0.0.1 (any free port) for the whole session."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0),
-                                 partial(_QuietHandler, directory=str(example_site)))
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), partial(_QuietHandler, directory=str(example_site))
+    )
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -109,11 +124,15 @@ def browser() -> Iterator[Any]:
     # CI sets STATUSGEN_REQUIRE_TOOLS so that a missing browser fails there instead of skipping.
     missing = pytest.fail if os.environ.get("STATUSGEN_REQUIRE_TOOLS") else pytest.skip
     if not CHROMIUM.is_file():
-        missing(f"Chromium is missing at {CHROMIUM}, so the browser tests cannot run "
-                "(CI installs it with `apt-get install chromium`)")
+        missing(
+            f"Chromium is missing at {CHROMIUM}, so the browser tests cannot run "
+            "(CI installs it with `apt-get install chromium`)"
+        )
     if not AXE.is_file():
-        missing(f"axe-core is missing at {AXE} (CI installs it with "
-                "`npm install --prefix .tools axe-core`)")
+        missing(
+            f"axe-core is missing at {AXE} (CI installs it with "
+            "`npm install --prefix .tools axe-core`)"
+        )
     with playwright_api.sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
@@ -172,15 +191,19 @@ def _open(page: Any, base_url: str, path: str) -> Any:
 def _shown(moment: str, zone: str | ZoneInfo) -> str:
     """A time as the site shows it: '20 Nov 2026, 15:50 CET'."""
     local = datetime.fromisoformat(moment.replace("Z", "+00:00")).astimezone(
-        zone if isinstance(zone, ZoneInfo) else ZoneInfo(zone))
+        zone if isinstance(zone, ZoneInfo) else ZoneInfo(zone)
+    )
     return f"{local.day} {local:%b %Y, %H:%M} {local.tzname()}"
 
 
 def _times(page: Any) -> list[dict[str, str]]:
-    return list(page.eval_on_selector_all(
-        "time[datetime]",
-        "els => els.map(e => ({datetime: e.getAttribute('datetime'), text: e.textContent,"
-        " title: e.getAttribute('title')}))"))
+    return list(
+        page.eval_on_selector_all(
+            "time[datetime]",
+            "els => els.map(e => ({datetime: e.getAttribute('datetime'), text: e.textContent,"
+            " title: e.getAttribute('title')}))",
+        )
+    )
 
 
 # --- 1. accessibility: axe-core ------------------------------------------------------------------
@@ -209,13 +232,14 @@ def axe_results(contexts: Contexts, base_url: str) -> Callable[[str, str], dict[
                 page.add_script_tag(path=str(AXE))
                 for scheme in SCHEMES:
                     page.emulate_media(color_scheme=scheme)
-                    assert page.evaluate(
-                        f"matchMedia('(prefers-color-scheme: {scheme})').matches")
+                    assert page.evaluate(f"matchMedia('(prefers-color-scheme: {scheme})').matches")
                     found[scheme] = page.evaluate(
                         """async tags => {
                              const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
                              return {violations: r.violations, passes: r.passes.length};
-                           }""", AXE_TAGS)
+                           }""",
+                        AXE_TAGS,
+                    )
             cache[(path, viewport)] = found
         return cache[(path, viewport)]
 
@@ -225,29 +249,38 @@ def axe_results(contexts: Contexts, base_url: str) -> Callable[[str, str], dict[
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 @pytest.mark.parametrize("path", PAGES)
-def test_axe_finds_no_violations(axe_results: Callable[[str, str], dict[str, Any]], path: str,
-                                 viewport: str, scheme: str) -> None:
+def test_axe_finds_no_violations(
+    axe_results: Callable[[str, str], dict[str, Any]], path: str, viewport: str, scheme: str
+) -> None:
     result = axe_results(path, viewport)[scheme]
     assert result["passes"] > 10, f"axe-core checked almost nothing on {path}: {result}"
     assert result["violations"] == [], (
-        f"{path} at {viewport} width, {scheme} scheme:\n{_axe_report(result['violations'])}")
+        f"{path} at {viewport} width, {scheme} scheme:\n{_axe_report(result['violations'])}"
+    )
 
 
 # --- 2. no errors, nothing from other hosts ------------------------------------------------------
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_page_has_no_errors_and_loads_only_local_files(contexts: Contexts, base_url: str,
-                                                       path: str) -> None:
+def test_page_has_no_errors_and_loads_only_local_files(
+    contexts: Contexts, base_url: str, path: str
+) -> None:
     errors: list[str] = []
     requests: list[str] = []
     # A reader in another zone, so that the local-time script does all of its work.
     with contexts.page() as page:
         page.on("pageerror", lambda error: errors.append(f"JavaScript error: {error}"))
-        page.on("console", lambda message: errors.append(f"console error: {message.text}")
-                if message.type == "error" else None)
-        page.on("requestfailed", lambda request: errors.append(
-            f"request failed: {request.url} ({request.failure})"))
+        page.on(
+            "console",
+            lambda message: (
+                errors.append(f"console error: {message.text}") if message.type == "error" else None
+            ),
+        )
+        page.on(
+            "requestfailed",
+            lambda request: errors.append(f"request failed: {request.url} ({request.failure})"),
+        )
         page.on("request", lambda request: requests.append(request.url))
         _open(page, base_url, path)
     assert errors == [], f"{path}:\n" + "\n".join(errors)
@@ -260,8 +293,7 @@ def test_page_has_no_errors_and_loads_only_local_files(contexts: Contexts, base_
 # --- 3. times in the reader's own zone ------------------------------------------------------------
 
 
-def test_every_time_is_rewritten_for_a_reader_elsewhere(contexts: Contexts,
-                                                       base_url: str) -> None:
+def test_every_time_is_rewritten_for_a_reader_elsewhere(contexts: Contexts, base_url: str) -> None:
     with contexts.page(timezone_id=READER_ZONE) as page:
         _open(page, base_url, INDEX)
         first = page.locator(".overall time").first
@@ -270,12 +302,17 @@ def test_every_time_is_rewritten_for_a_reader_elsewhere(contexts: Contexts,
         assert "20 Nov 2026, 15:50 CET" in (first.get_attribute("title") or "")
         times = _times(page)
     assert len(times) > 5
-    wrong = [f"{t['datetime']}: shown {t['text']!r} (title {t['title']!r})" for t in times
-             if not t["text"].startswith(_shown(t["datetime"], READER_ZONE).rsplit(" ", 1)[0] + " ")
-             or t["text"] == _shown(t["datetime"], SITE_ZONE)
-             or _shown(t["datetime"], SITE_ZONE) not in (t["title"] or "")]
-    assert wrong == [], ("times not in a New York reader's time, or without the site's text in "
-                         "the title:\n" + "\n".join(wrong))
+    wrong = [
+        f"{t['datetime']}: shown {t['text']!r} (title {t['title']!r})"
+        for t in times
+        if not t["text"].startswith(_shown(t["datetime"], READER_ZONE).rsplit(" ", 1)[0] + " ")
+        or t["text"] == _shown(t["datetime"], SITE_ZONE)
+        or _shown(t["datetime"], SITE_ZONE) not in (t["title"] or "")
+    ]
+    assert wrong == [], (
+        "times not in a New York reader's time, or without the site's text in "
+        "the title:\n" + "\n".join(wrong)
+    )
 
 
 def test_readers_zone_is_named_as_they_know_it(contexts: Contexts, base_url: str) -> None:
@@ -285,9 +322,11 @@ def test_readers_zone_is_named_as_they_know_it(contexts: Contexts, base_url: str
         shown = first.inner_text()
         times = _times(page)
     assert shown == "20 Nov 2026, 09:50 EST"
-    wrong = [f"{t['datetime']}: shown {t['text']!r}, expected "
-             f"{_shown(t['datetime'], READER_ZONE)!r}"
-             for t in times if t["text"] != _shown(t["datetime"], READER_ZONE)]
+    wrong = [
+        f"{t['datetime']}: shown {t['text']!r}, expected {_shown(t['datetime'], READER_ZONE)!r}"
+        for t in times
+        if t["text"] != _shown(t["datetime"], READER_ZONE)
+    ]
     assert wrong == [], "times not named in New York's zone (EST):\n" + "\n".join(wrong)
 
 
@@ -298,8 +337,9 @@ def test_times_stay_as_written_in_the_sites_zone(contexts: Contexts, base_url: s
         assert first.inner_text() == "20 Nov 2026, 15:50 CET"
         assert first.get_attribute("title") is None
         times = _times(page)
-    wrong = [t for t in times
-             if t["text"] != _shown(t["datetime"], SITE_ZONE) or t["title"] is not None]
+    wrong = [
+        t for t in times if t["text"] != _shown(t["datetime"], SITE_ZONE) or t["title"] is not None
+    ]
     assert wrong == [], f"times changed for a reader in the site's own zone: {wrong}"
 
 
@@ -332,17 +372,24 @@ def test_no_horizontal_scrolling(contexts: Contexts, base_url: str, path: str, w
         # with it: so compare with the layout width (clientWidth) and check innerWidth too.
         scroll, inner, client = page.evaluate(
             "() => [document.documentElement.scrollWidth, window.innerWidth,"
-            " document.documentElement.clientWidth]")
-        wide = [] if scroll <= client else page.evaluate(
-            """width => [...document.querySelectorAll('body *')]
+            " document.documentElement.clientWidth]"
+        )
+        wide = (
+            []
+            if scroll <= client
+            else page.evaluate(
+                """width => [...document.querySelectorAll('body *')]
                  .filter(e => e.getBoundingClientRect().right > width + 0.5)
                  .slice(0, 5)
                  .map(e => `${e.tagName.toLowerCase()}${e.className ? '.' + e.className : ''}`
                            + ` (right edge ${Math.round(e.getBoundingClientRect().right)} px)`)""",
-            client)
+                client,
+            )
+        )
     assert scroll <= client and inner <= width, (
         f"{path} at {width} px scrolls sideways or is zoomed out: {scroll} px wide, "
-        f"window {inner} px; too wide: {wide}")
+        f"window {inner} px; too wide: {wide}"
+    )
 
 
 # --- 5. the first screen on a phone ---------------------------------------------------------------
@@ -372,8 +419,10 @@ def test_phone_first_screen_tells_what_is_wrong(contexts: Contexts, base_url: st
         headline = page.locator("h1")
         assert headline.locator("svg").count() == 1, "the headline has no icon"
         assert headline.locator("svg").first.is_visible()
-        colours = page.evaluate("() => [getComputedStyle(document.querySelector('h1')).color,"
-                                " getComputedStyle(document.body).color]")
+        colours = page.evaluate(
+            "() => [getComputedStyle(document.querySelector('h1')).color,"
+            " getComputedStyle(document.body).color]"
+        )
     assert colours[0] != colours[1], f"the headline has the body text's colour {colours[1]}"
 
 
@@ -407,14 +456,23 @@ def test_keyboard_reaches_everything_with_visible_focus(contexts: Contexts, base
     assert stops, "Tab focuses nothing"
     skip = stops[0]
     assert skip["text"] == "Skip to content" and skip["href"] == "#main", skip
-    assert (skip["x"] >= 0 and skip["x"] + skip["w"] <= skip["vw"] and skip["y"] >= 0
-            and skip["y"] + skip["h"] <= skip["vh"] and skip["w"] > 0 and skip["h"] > 0), (
-        f"the focused 'Skip to content' link is outside the viewport: {skip}")
+    assert (
+        skip["x"] >= 0
+        and skip["x"] + skip["w"] <= skip["vw"]
+        and skip["y"] >= 0
+        and skip["y"] + skip["h"] <= skip["vh"]
+        and skip["w"] > 0
+        and skip["h"] > 0
+    ), f"the focused 'Skip to content' link is outside the viewport: {skip}"
     subscribe = [s["text"] for s in stops if s["subscribe"]]
     assert {"RSS feed", "Atom feed"} <= set(subscribe), (
-        f"Tab does not reach the Subscribe links; it reached {subscribe}")
-    invisible = [f"{s['tag']} {s['text']!r} ({s['href']})" for s in stops
-                 if (s["outline"] == "none" or s["outlineWidth"] == 0) and s["shadow"] == "none"]
+        f"Tab does not reach the Subscribe links; it reached {subscribe}"
+    )
+    invisible = [
+        f"{s['tag']} {s['text']!r} ({s['href']})"
+        for s in stops
+        if (s["outline"] == "none" or s["outlineWidth"] == 0) and s["shadow"] == "none"
+    ]
     assert invisible == [], f"focused without a visible indicator: {invisible}"
 
 
@@ -426,7 +484,8 @@ def test_page_offers_feeds_and_contact(contexts: Contexts, base_url: str, path: 
     with contexts.page() as page:
         _open(page, base_url, path)
         feeds = page.eval_on_selector_all(
-            "head link[rel=alternate]", "els => els.map(e => [e.type, e.href])")
+            "head link[rel=alternate]", "els => els.map(e => [e.type, e.href])"
+        )
         types = {kind for kind, _ in feeds}
         assert "application/rss+xml" in types, f"{path} has no RSS autodiscovery link: {feeds}"
         assert "application/atom+xml" in types, f"{path} has no Atom autodiscovery link: {feeds}"
@@ -485,11 +544,14 @@ def test_uptime_bars_are_readable_without_javascript(contexts: Contexts, base_ur
         assert days.first.is_visible()
         rule = page.locator("p", has_text="How we count uptime:")
         assert rule.count() == 1 and rule.is_visible(), "the uptime rule is not on the page"
-    assert all(texts), f"days without a text alternative: {[i for i, t in enumerate(texts) if not t]}"
+    assert all(texts), (
+        f"days without a text alternative: {[i for i, t in enumerate(texts) if not t]}"
+    )
     last = date.fromisoformat(NOW[:10])
     expected = [(last - timedelta(days=89 - i)).isoformat() for i in range(90)]
     assert [t.split(":")[0] for t in texts] == expected, f"days are not the last 90: {texts}"
-    assert all(title and title.split(":")[0] == day for title, day in zip(titles, expected,
-                                                                           strict=True))
+    assert all(
+        title and title.split(":")[0] == day for title, day in zip(titles, expected, strict=True)
+    )
     assert texts[-1] == "2026-11-20: Degraded performance"
     assert "2026-10-14: Major outage" in texts[expected.index("2026-10-14")]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import NOW, RESOLVED, Project
+from conftest import NOW, RESOLVED, Project, make_incident
 
 from statusgen import __version__
 
@@ -20,32 +20,20 @@ OLD_SLUG = "2026-11-20-card-payments"
 OLD_FILE = f"incidents/{OLD_SLUG}.md"
 LATER = "2026-11-20T15:05:00Z"
 
-OPEN_BY_HAND = """\
----
-title: Login slow
-impact: minor
-components: [login]
-started: 2026-11-20T14:30:00Z
-next_update: 2026-11-20T15:00:00Z
----
-
-## Problem
-Signing in takes up to a minute.
-
-## Cause
-We are still investigating.
-
-## Restore time
-We expect to restore service by 17:00 CET.
-
-## Prevention plan
-- [ ] Add an alert for slow sign-ins
-
-## Updates
-
-### 2026-11-20 14:35 UTC — Investigating
-We are looking into slow sign-ins.
-"""
+OPEN_BY_HAND = make_incident(
+    title="Login slow",
+    impact="minor",
+    components=["login"],
+    started="2026-11-20T14:30:00Z",
+    next_update="2026-11-20T15:00:00Z",
+    body={
+        "Problem": "Signing in takes up to a minute.",
+        "Cause": "We are still investigating.",
+        "Restore time": "We expect to restore service by 17:00 CET.",
+        "Prevention plan": "- [ ] Add an alert for slow sign-ins",
+    },
+    updates=[("2026-11-20 14:35 UTC — Investigating", "We are looking into slow sign-ins.")],
+)
 
 
 # ---------------------------------------------------------------- helpers
@@ -61,8 +49,9 @@ def front_matter(path: Path) -> dict[str, object]:
 
 def headings(path: Path, level: str) -> list[str]:
     text = path.read_text(encoding="utf-8-sig")
-    return [line[len(level) + 1:].strip() for line in text.splitlines()
-            if line.startswith(level + " ")]
+    return [
+        line[len(level) + 1 :].strip() for line in text.splitlines() if line.startswith(level + " ")
+    ]
 
 
 def updates(path: Path) -> list[str]:
@@ -70,7 +59,7 @@ def updates(path: Path) -> list[str]:
     lines = path.read_text(encoding="utf-8-sig").splitlines()
     start = lines.index("## Updates")
     found = []
-    for line in lines[start + 1:]:
+    for line in lines[start + 1 :]:
         if line.startswith("## "):
             break
         if line.startswith("### "):
@@ -105,8 +94,11 @@ def link(slug: str) -> str:
 
 
 def digests(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def other_site(project: Project, folder: Path) -> Project:
@@ -115,16 +107,26 @@ def other_site(project: Project, folder: Path) -> Project:
 
 
 def new_incident(project: Project, *extra: str) -> Path:
-    result = project.run("new", "Card payments failing", "--components", "checkout,payments-api",
-                         "--impact", "major", "--now", NOW, *extra)
+    result = project.run(
+        "new",
+        "Card payments failing",
+        "--components",
+        "checkout,payments-api",
+        "--impact",
+        "major",
+        "--now",
+        NOW,
+        *extra,
+    )
     assert result.code == 0, result.err
     return project.root / result.out.strip().splitlines()[-1]
 
 
 def feed_items(project: Project) -> list[tuple[str, str]]:
     tree = ET.fromstring(project.page("feed.xml"))
-    return [(item.findtext("title") or "", item.findtext("link") or "")
-            for item in tree.iter("item")]
+    return [
+        (item.findtext("title") or "", item.findtext("link") or "") for item in tree.iter("item")
+    ]
 
 
 # ---------------------------------------------------------------- init
@@ -172,7 +174,8 @@ def test_second_init_refuses_and_changes_nothing(project: Project) -> None:
     assert project.run("init", str(fresh), "--now", NOW).code == 0
     (fresh / "statusgen.toml").write_text(
         (fresh / "statusgen.toml").read_text(encoding="utf-8").replace("Example", "Ours"),
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     before = digests(fresh)
 
     again = project.run("init", str(fresh), "--now", "2026-12-24T10:00:00Z")
@@ -204,8 +207,16 @@ def test_init_never_overwrites_an_existing_incident_file(project: Project) -> No
 
 
 def test_new_incident_prints_its_path_and_has_every_section(project: Project) -> None:
-    result = project.run("new", "Card payments failing", "--components", "checkout,payments-api",
-                         "--impact", "major", "--now", NOW)
+    result = project.run(
+        "new",
+        "Card payments failing",
+        "--components",
+        "checkout,payments-api",
+        "--impact",
+        "major",
+        "--now",
+        NOW,
+    )
     assert result.code == 0, result.err
     assert result.out.strip() == NEW_FILE
     path = project.root / NEW_FILE
@@ -220,8 +231,13 @@ def test_new_incident_prints_its_path_and_has_every_section(project: Project) ->
     assert "resolved" not in front
     assert front.get("kind", "incident") == "incident"
 
-    assert headings(path, "##") == ["Problem", "Cause", "Restore time", "Prevention plan",
-                                    "Updates"]
+    assert headings(path, "##") == [
+        "Problem",
+        "Cause",
+        "Restore time",
+        "Prevention plan",
+        "Updates",
+    ]
     [first] = updates(path)
     assert first == "2026-11-20 14:50:00 UTC — Investigating"
     text = path.read_text(encoding="utf-8")
@@ -236,8 +252,18 @@ def test_new_next_update_option_changes_the_promise(project: Project) -> None:
 
 
 def test_new_bad_next_update_is_usage_error(project: Project) -> None:
-    result = project.run("new", "Card payments failing", "--components", "checkout",
-                         "--impact", "major", "--now", NOW, "--next-update", "soon")
+    result = project.run(
+        "new",
+        "Card payments failing",
+        "--components",
+        "checkout",
+        "--impact",
+        "major",
+        "--now",
+        NOW,
+        "--next-update",
+        "soon",
+    )
     assert result.code == 2
     assert "--next-update" in result.err
     assert not (project.root / NEW_FILE).exists()
@@ -245,8 +271,16 @@ def test_new_bad_next_update_is_usage_error(project: Project) -> None:
 
 def test_new_slug_date_is_the_day_in_the_site_zone(project: Project) -> None:
     # 23:30 UTC is already 00:30 the next day in Berlin
-    result = project.run("new", "Login: 50% fail (again!)", "--components", "login",
-                         "--impact", "minor", "--now", "2026-11-20T23:30:00Z")
+    result = project.run(
+        "new",
+        "Login: 50% fail (again!)",
+        "--components",
+        "login",
+        "--impact",
+        "minor",
+        "--now",
+        "2026-11-20T23:30:00Z",
+    )
     assert result.code == 0, result.err
     assert result.out.strip() == "incidents/2026-11-21-login-50-fail-again.md"
     path = project.root / result.out.strip()
@@ -268,32 +302,58 @@ def test_new_incident_builds_as_current_incident_and_in_feed(project: Project) -
     assert (project.site / "incidents" / NEW_SLUG / "index.html").is_file()
 
     items = feed_items(project)
-    assert ("Card payments failing: Investigating",
-            f"https://status.test/incidents/{NEW_SLUG}/#update-20261120T145000Z") in items
+    assert (
+        "Card payments failing: Investigating",
+        f"https://status.test/incidents/{NEW_SLUG}/#update-20261120T145000Z",
+    ) in items
     assert f"incidents/{NEW_SLUG}/" in project.page("atom.xml")
 
 
 def test_new_same_title_twice_gets_a_new_slug_and_leaves_the_first(project: Project) -> None:
     first = new_incident(project)
     first_bytes = first.read_bytes()
-    result = project.run("new", "Card payments failing", "--components", "checkout",
-                         "--impact", "critical", "--now", LATER)
+    result = project.run(
+        "new",
+        "Card payments failing",
+        "--components",
+        "checkout",
+        "--impact",
+        "critical",
+        "--now",
+        LATER,
+    )
     assert result.code == 0, result.err
     assert result.out.strip() == f"incidents/{NEW_SLUG}-2.md"
     assert first.read_bytes() == first_bytes
     second = project.root / result.out.strip()
     assert front_matter(second)["impact"] == "critical"
 
-    third = project.run("new", "Card payments failing", "--components", "checkout",
-                        "--impact", "minor", "--now", LATER)
+    third = project.run(
+        "new",
+        "Card payments failing",
+        "--components",
+        "checkout",
+        "--impact",
+        "minor",
+        "--now",
+        LATER,
+    )
     assert third.out.strip() == f"incidents/{NEW_SLUG}-3.md"
     assert project.build("--now", LATER).code == 0
 
 
 def test_new_unknown_component_suggests_the_right_one(project: Project) -> None:
     before = digests(project.root / "incidents")
-    result = project.run("new", "Card payments failing", "--components", "checkout,paymnets-api",
-                         "--impact", "major", "--now", NOW)
+    result = project.run(
+        "new",
+        "Card payments failing",
+        "--components",
+        "checkout,paymnets-api",
+        "--impact",
+        "major",
+        "--now",
+        NOW,
+    )
     assert result.code == 2
     assert "paymnets-api" in result.err
     assert "did you mean `payments-api`" in result.err
@@ -303,23 +363,27 @@ def test_new_unknown_component_suggests_the_right_one(project: Project) -> None:
 
 def test_new_incident_without_impact_is_usage_error(project: Project) -> None:
     before = digests(project.root / "incidents")
-    result = project.run("new", "Card payments failing", "--components", "checkout",
-                         "--now", NOW)
+    result = project.run("new", "Card payments failing", "--components", "checkout", "--now", NOW)
     assert result.code == 2
     assert "--impact" in result.err
     assert digests(project.root / "incidents") == before
 
 
-@pytest.mark.parametrize(("window", "missing"), [
-    ((), "--start"),
-    (("--start", "2026-11-24T02:00"), "--end"),
-    (("--end", "2026-11-24T03:30"), "--start"),
-])
-def test_new_maintenance_needs_a_window(project: Project, window: tuple[str, ...],
-                                        missing: str) -> None:
+@pytest.mark.parametrize(
+    ("window", "missing"),
+    [
+        ((), "--start"),
+        (("--start", "2026-11-24T02:00"), "--end"),
+        (("--end", "2026-11-24T03:30"), "--start"),
+    ],
+)
+def test_new_maintenance_needs_a_window(
+    project: Project, window: tuple[str, ...], missing: str
+) -> None:
     before = digests(project.root / "incidents")
-    result = project.run("new", "Database upgrade", "--maintenance", "--components", "login",
-                         "--now", NOW, *window)
+    result = project.run(
+        "new", "Database upgrade", "--maintenance", "--components", "login", "--now", NOW, *window
+    )
     assert result.code == 2
     assert missing in result.err
     assert digests(project.root / "incidents") == before
@@ -328,17 +392,38 @@ def test_new_maintenance_needs_a_window(project: Project, window: tuple[str, ...
 @pytest.mark.parametrize("end", ["2026-11-24T01:00", "2026-11-24T02:00"])
 def test_new_maintenance_end_must_be_after_start(project: Project, end: str) -> None:
     before = digests(project.root / "incidents")
-    result = project.run("new", "Database upgrade", "--maintenance", "--components", "login",
-                         "--start", "2026-11-24T02:00", "--end", end, "--now", NOW)
+    result = project.run(
+        "new",
+        "Database upgrade",
+        "--maintenance",
+        "--components",
+        "login",
+        "--start",
+        "2026-11-24T02:00",
+        "--end",
+        end,
+        "--now",
+        NOW,
+    )
     assert result.code == 2
     assert "--end must be after --start" in result.err
     assert digests(project.root / "incidents") == before
 
 
 def test_new_maintenance_reads_times_in_site_zone_and_is_upcoming(project: Project) -> None:
-    result = project.run("new", "Database upgrade", "--maintenance", "--components", "login",
-                         "--start", "2026-11-24T02:00", "--end", "2026-11-24T03:30",
-                         "--now", NOW)
+    result = project.run(
+        "new",
+        "Database upgrade",
+        "--maintenance",
+        "--components",
+        "login",
+        "--start",
+        "2026-11-24T02:00",
+        "--end",
+        "2026-11-24T03:30",
+        "--now",
+        NOW,
+    )
     assert result.code == 0, result.err
     assert result.out.strip() == "incidents/2026-11-24-database-upgrade.md"
     path = project.root / result.out.strip()
@@ -367,18 +452,22 @@ def test_new_maintenance_reads_times_in_site_zone_and_is_upcoming(project: Proje
 def test_update_adds_the_newest_update_and_only_adds_lines(project: Project) -> None:
     path = new_incident(project)
     before = path.read_bytes()
-    result = project.run("update", NEW_SLUG, "--status", "identified", "We found it",
-                         "--now", LATER)
+    result = project.run(
+        "update", NEW_SLUG, "--status", "identified", "We found it", "--now", LATER
+    )
     assert result.code == 0, result.err
     assert NEW_SLUG in result.out
     assert "Identified" in result.out
 
     after = path.read_bytes()
     added = added_lines(before, after)
-    assert sorted(added) == sorted(["\n", "### 2026-11-20 15:05:00 UTC — Identified\n",
-                                    "We found it\n"])
-    assert updates(path) == ["2026-11-20 15:05:00 UTC — Identified",
-                             "2026-11-20 14:50:00 UTC — Investigating"]
+    assert sorted(added) == sorted(
+        ["\n", "### 2026-11-20 15:05:00 UTC — Identified\n", "We found it\n"]
+    )
+    assert updates(path) == [
+        "2026-11-20 15:05:00 UTC — Identified",
+        "2026-11-20 14:50:00 UTC — Investigating",
+    ]
 
     assert project.build("--now", "2026-11-20T15:06:00Z").code == 0
     current = section(project.page("index.html"), "active-heading")
@@ -396,8 +485,9 @@ def test_update_default_status_is_update(project: Project) -> None:
 
 def test_update_now_without_offset_is_read_in_the_site_zone(project: Project) -> None:
     path = new_incident(project)
-    result = project.run("update", NEW_SLUG, "--status", "identified", "Found",
-                         "--now", "2026-11-20T16:05")
+    result = project.run(
+        "update", NEW_SLUG, "--status", "identified", "Found", "--now", "2026-11-20T16:05"
+    )
     assert result.code == 0, result.err
     assert updates(path)[0] == "2026-11-20 15:05:00 UTC — Identified"
 
@@ -405,19 +495,30 @@ def test_update_now_without_offset_is_read_in_the_site_zone(project: Project) ->
 def test_update_next_update_changes_only_that_line(project: Project) -> None:
     path = new_incident(project)
     before = path.read_bytes()
-    result = project.run("update", NEW_SLUG, "--status", "monitoring", "Fix deployed",
-                         "--next-update", "30m", "--now", LATER)
+    result = project.run(
+        "update",
+        NEW_SLUG,
+        "--status",
+        "monitoring",
+        "Fix deployed",
+        "--next-update",
+        "30m",
+        "--now",
+        LATER,
+    )
     assert result.code == 0, result.err
     after = path.read_bytes()
     assert front_matter(path)["next_update"] == datetime(2026, 11, 20, 15, 35, tzinfo=UTC)
 
     def without_next_update(data: bytes) -> bytes:
-        return b"".join(line for line in data.splitlines(keepends=True)
-                        if not line.startswith(b"next_update:"))
+        return b"".join(
+            line for line in data.splitlines(keepends=True) if not line.startswith(b"next_update:")
+        )
 
     added = added_lines(without_next_update(before), without_next_update(after))
-    assert sorted(added) == sorted(["\n", "### 2026-11-20 15:05:00 UTC — Monitoring\n",
-                                    "Fix deployed\n"])
+    assert sorted(added) == sorted(
+        ["\n", "### 2026-11-20 15:05:00 UTC — Monitoring\n", "Fix deployed\n"]
+    )
     # the promise moved: the line is still in the same place
     old_lines, new_lines = before.splitlines(), after.splitlines()
     at = old_lines.index(b"next_update: 2026-11-20T15:20:00Z")
@@ -425,11 +526,22 @@ def test_update_next_update_changes_only_that_line(project: Project) -> None:
 
 
 def test_update_next_update_is_added_when_the_file_has_none(project: Project) -> None:
-    path = project.write("incidents/2026-11-20-login-slow.md",
-                         OPEN_BY_HAND.replace("next_update: 2026-11-20T15:00:00Z\n", ""))
+    path = project.write(
+        "incidents/2026-11-20-login-slow.md",
+        OPEN_BY_HAND.replace("next_update: 2026-11-20T15:00:00Z\n", ""),
+    )
     before = path.read_bytes()
-    result = project.run("update", "2026-11-20-login-slow", "--status", "identified", "Found",
-                         "--next-update", "1h", "--now", LATER)
+    result = project.run(
+        "update",
+        "2026-11-20-login-slow",
+        "--status",
+        "identified",
+        "Found",
+        "--next-update",
+        "1h",
+        "--now",
+        LATER,
+    )
     assert result.code == 0, result.err
     assert front_matter(path)["next_update"] == datetime(2026, 11, 20, 16, 5, tzinfo=UTC)
     added = added_lines(before, path.read_bytes())
@@ -439,8 +551,9 @@ def test_update_next_update_is_added_when_the_file_has_none(project: Project) ->
 
 def test_update_resolve_shows_the_incident_resolved(project: Project) -> None:
     path = new_incident(project)
-    result = project.run("update", NEW_SLUG, "--resolve", "Payments work again",
-                         "--now", "2026-11-20T15:20:00Z")
+    result = project.run(
+        "update", NEW_SLUG, "--resolve", "Payments work again", "--now", "2026-11-20T15:20:00Z"
+    )
     assert result.code == 0, result.err
     assert "Resolved" in result.out
     assert updates(path)[0] == "2026-11-20 15:20:00 UTC — Resolved"
@@ -450,7 +563,7 @@ def test_update_resolve_shows_the_incident_resolved(project: Project) -> None:
     index = project.page("index.html")
     assert link(NEW_SLUG) not in section(index, "active-heading")
     recent = section(index, "recent-heading")
-    row = recent[recent.index(link(NEW_SLUG)):]
+    row = recent[recent.index(link(NEW_SLUG)) :]
     assert "resolved after 30 minutes" in row.split("</li>")[0]
     page = project.page(f"incidents/{NEW_SLUG}/index.html")
     assert "Restored" in page
@@ -460,26 +573,43 @@ def test_update_resolve_shows_the_incident_resolved(project: Project) -> None:
 def test_update_resolve_with_another_status_is_usage_error(project: Project) -> None:
     path = new_incident(project)
     before = path.read_bytes()
-    result = project.run("update", NEW_SLUG, "--resolve", "--status", "identified", "Done",
-                         "--now", LATER)
+    result = project.run(
+        "update", NEW_SLUG, "--resolve", "--status", "identified", "Done", "--now", LATER
+    )
     assert result.code == 2
     assert "--resolve" in result.err
     assert path.read_bytes() == before
 
 
 def test_update_resolve_on_maintenance_completes_it(project: Project) -> None:
-    made = project.run("new", "Database upgrade", "--maintenance", "--components", "login",
-                       "--start", "2026-11-20T15:00Z", "--end", "2026-11-20T16:00Z",
-                       "--now", NOW)
+    made = project.run(
+        "new",
+        "Database upgrade",
+        "--maintenance",
+        "--components",
+        "login",
+        "--start",
+        "2026-11-20T15:00Z",
+        "--end",
+        "2026-11-20T16:00Z",
+        "--now",
+        NOW,
+    )
     assert made.code == 0, made.err
     path = project.root / made.out.strip()
     slug = path.stem
-    assert project.run("update", slug, "--status", "in_progress", "Started",
-                       "--now", "2026-11-20T15:00:00Z").code == 0
+    assert (
+        project.run(
+            "update", slug, "--status", "in_progress", "Started", "--now", "2026-11-20T15:00:00Z"
+        ).code
+        == 0
+    )
     done = project.run("update", slug, "--resolve", "All done", "--now", "2026-11-20T15:40:00Z")
     assert done.code == 0, done.err
-    assert updates(path)[:2] == ["2026-11-20 15:40:00 UTC — Completed",
-                                 "2026-11-20 15:00:00 UTC — In progress"]
+    assert updates(path)[:2] == [
+        "2026-11-20 15:40:00 UTC — Completed",
+        "2026-11-20 15:00:00 UTC — In progress",
+    ]
     assert project.build("--now", "2026-11-20T15:45:00Z").code == 0
     index = project.page("index.html")
     assert link(slug) not in section(index, "works-heading")
@@ -488,24 +618,34 @@ def test_update_resolve_on_maintenance_completes_it(project: Project) -> None:
 
 def test_update_unknown_slug_suggests_the_right_one(project: Project) -> None:
     before = digests(project.root / "incidents")
-    result = project.run("update", "2026-11-20-card-payment", "--status", "identified", "x",
-                         "--now", LATER)
+    result = project.run(
+        "update", "2026-11-20-card-payment", "--status", "identified", "x", "--now", LATER
+    )
     assert result.code == 2
     assert "no incident `2026-11-20-card-payment`" in result.err
     assert f"did you mean `{OLD_SLUG}`" in result.err
     assert digests(project.root / "incidents") == before
 
 
-@pytest.mark.parametrize(("maintenance", "status"), [(False, "completed"),
-                                                      (False, "scheduled"),
-                                                      (True, "identified"),
-                                                      (True, "resolved")])
-def test_update_status_must_fit_the_kind(project: Project, maintenance: bool,
-                                         status: str) -> None:
+@pytest.mark.parametrize(
+    ("maintenance", "status"),
+    [(False, "completed"), (False, "scheduled"), (True, "identified"), (True, "resolved")],
+)
+def test_update_status_must_fit_the_kind(project: Project, maintenance: bool, status: str) -> None:
     if maintenance:
-        made = project.run("new", "Database upgrade", "--maintenance", "--components", "login",
-                           "--start", "2026-11-24T02:00", "--end", "2026-11-24T03:30",
-                           "--now", NOW)
+        made = project.run(
+            "new",
+            "Database upgrade",
+            "--maintenance",
+            "--components",
+            "login",
+            "--start",
+            "2026-11-24T02:00",
+            "--end",
+            "2026-11-24T03:30",
+            "--now",
+            NOW,
+        )
         path = project.root / made.out.strip()
     else:
         path = new_incident(project)
@@ -527,8 +667,9 @@ def test_update_keeps_bom_and_crlf(project: Project) -> None:
     path = project.root / "incidents" / "2026-11-20-login-slow.md"
     original = b"\xef\xbb\xbf" + OPEN_BY_HAND.replace("\n", "\r\n").encode("utf-8")
     path.write_bytes(original)
-    result = project.run("update", "2026-11-20-login-slow", "--status", "identified",
-                         "We found it", "--now", LATER)
+    result = project.run(
+        "update", "2026-11-20-login-slow", "--status", "identified", "We found it", "--now", LATER
+    )
     assert result.code == 0, result.err
 
     after = path.read_bytes()
@@ -539,16 +680,24 @@ def test_update_keeps_bom_and_crlf(project: Project) -> None:
     assert all(line.endswith(b"\r\n") for line in body.splitlines(keepends=True))
     assert b"\r\r\n" not in body
     added = added_lines(original[3:], body)
-    assert sorted(added) == sorted(["\r\n", "### 2026-11-20 15:05:00 UTC — Identified\r\n",
-                                    "We found it\r\n"])
+    assert sorted(added) == sorted(
+        ["\r\n", "### 2026-11-20 15:05:00 UTC — Identified\r\n", "We found it\r\n"]
+    )
     assert project.build("--now", LATER).code == 0
 
 
 def test_update_multi_line_message_keeps_crlf(project: Project) -> None:
     path = project.root / "incidents" / "2026-11-20-login-slow.md"
     path.write_bytes(OPEN_BY_HAND.replace("\n", "\r\n").encode("utf-8"))
-    result = project.run("update", "2026-11-20-login-slow", "--status", "identified",
-                         "First line.\nSecond line.", "--now", LATER)
+    result = project.run(
+        "update",
+        "2026-11-20-login-slow",
+        "--status",
+        "identified",
+        "First line.\nSecond line.",
+        "--now",
+        LATER,
+    )
     assert result.code == 0, result.err
     after = path.read_bytes()
     assert all(line.endswith(b"\r\n") for line in after.splitlines(keepends=True))
@@ -559,8 +708,9 @@ def test_update_appends_an_updates_section_when_missing(project: Project) -> Non
     text = OPEN_BY_HAND.split("## Updates")[0].rstrip("\n")  # and no final newline
     path = project.write("incidents/2026-11-20-login-slow.md", text)
     before = path.read_bytes()
-    result = project.run("update", "2026-11-20-login-slow", "--status", "identified", "Found",
-                         "--now", LATER)
+    result = project.run(
+        "update", "2026-11-20-login-slow", "--status", "identified", "Found", "--now", LATER
+    )
     assert result.code == 0, result.err
     after = path.read_bytes()
     added_lines(before, after)
@@ -571,26 +721,30 @@ def test_update_appends_an_updates_section_when_missing(project: Project) -> Non
 
 
 def test_update_refuses_a_file_that_already_has_errors(project: Project) -> None:
-    path = project.write("incidents/2026-11-20-login-slow.md",
-                         OPEN_BY_HAND.replace("impact: minor", "impact: huge"))
+    path = project.write(
+        "incidents/2026-11-20-login-slow.md", OPEN_BY_HAND.replace("impact: minor", "impact: huge")
+    )
     before = path.read_bytes()
-    result = project.run("update", "2026-11-20-login-slow", "--status", "identified", "Found",
-                         "--now", LATER)
+    result = project.run(
+        "update", "2026-11-20-login-slow", "--status", "identified", "Found", "--now", LATER
+    )
     assert result.code == 1
     assert "2026-11-20-login-slow.md:3: error:" in result.err
     assert "huge" in result.err
     assert "not changed" in result.out + result.err
     assert path.read_bytes() == before
     assert sorted(p.name for p in path.parent.iterdir()) == sorted(
-        ["2026-11-20-card-payments.md", "2026-11-20-login-slow.md"])  # no temporary left
+        ["2026-11-20-card-payments.md", "2026-11-20-login-slow.md"]
+    )  # no temporary left
 
 
 def test_update_that_would_break_the_file_changes_nothing(project: Project) -> None:
     # reopening a resolved incident: `resolved:` would disagree with the newest update
     path = project.root / OLD_FILE
     before = path.read_bytes()
-    result = project.run("update", OLD_SLUG, "--status", "identified", "It is back",
-                         "--now", "2026-11-20T16:00:00Z")
+    result = project.run(
+        "update", OLD_SLUG, "--status", "identified", "It is back", "--now", "2026-11-20T16:00:00Z"
+    )
     assert result.code == 1
     assert "resolved" in result.err
     assert "not changed" in result.out + result.err
@@ -600,8 +754,15 @@ def test_update_that_would_break_the_file_changes_nothing(project: Project) -> N
 def test_update_after_resolution_with_postmortem(project: Project) -> None:
     path = project.root / OLD_FILE
     before = path.read_bytes()
-    result = project.run("update", OLD_SLUG, "--status", "postmortem", "Our review is out.",
-                         "--now", "2026-11-21T10:00:00Z")
+    result = project.run(
+        "update",
+        OLD_SLUG,
+        "--status",
+        "postmortem",
+        "Our review is out.",
+        "--now",
+        "2026-11-21T10:00:00Z",
+    )
     assert result.code == 0, result.err
     added_lines(before, path.read_bytes())
     assert updates(path)[0] == "2026-11-21 10:00:00 UTC — Postmortem"
@@ -621,11 +782,22 @@ def test_two_updates_in_the_same_second_both_land(project: Project) -> None:
 
 def test_update_message_names_the_update_it_added(project: Project) -> None:
     path = project.write("incidents/2026-11-20-login-slow.md", OPEN_BY_HAND)
-    assert project.run("update", path.stem, "--status", "identified", "Found it",
-                       "--now", "2026-11-20T15:00:00Z").code == 0
+    assert (
+        project.run(
+            "update",
+            path.stem,
+            "--status",
+            "identified",
+            "Found it",
+            "--now",
+            "2026-11-20T15:00:00Z",
+        ).code
+        == 0
+    )
     # back-filling an update that was posted elsewhere at 14:45, before the newest one
-    result = project.run("update", path.stem, "We also posted this on social media.",
-                         "--now", "2026-11-20T14:45:00Z")
+    result = project.run(
+        "update", path.stem, "We also posted this on social media.", "--now", "2026-11-20T14:45:00Z"
+    )
     assert result.code == 0, result.err
     assert updates(path)[0] == "2026-11-20 14:45:00 UTC — Update"  # inserted on top
     assert "added Update at 2026-11-20 14:45:00 UTC" in result.out
@@ -637,9 +809,9 @@ def test_update_message_names_the_update_it_added(project: Project) -> None:
 def test_check_and_build_never_change_incident_files(project: Project) -> None:
     new_incident(project)  # warnings: its sections are still empty
     (project.root / "incidents" / "2026-11-20-login-slow.md").write_bytes(
-        b"\xef\xbb\xbf" + OPEN_BY_HAND.replace("\n", "\r\n").encode("utf-8"))
-    project.write("incidents/2026/2026-11-01-old.md",
-                  RESOLVED.replace("2026-11-20", "2026-11-01"))
+        b"\xef\xbb\xbf" + OPEN_BY_HAND.replace("\n", "\r\n").encode("utf-8")
+    )
+    project.write("incidents/2026/2026-11-01-old.md", RESOLVED.replace("2026-11-20", "2026-11-01"))
     incidents = project.root / "incidents"
     before = digests(incidents)
 
@@ -650,8 +822,9 @@ def test_check_and_build_never_change_incident_files(project: Project) -> None:
     assert project.build("--out", str(project.root / "elsewhere")).code == 0
     assert digests(incidents) == before
 
-    project.write("incidents/2026-11-20-broken.md", RESOLVED.replace("impact: major",
-                                                                      "impact: huge"))
+    project.write(
+        "incidents/2026-11-20-broken.md", RESOLVED.replace("impact: major", "impact: huge")
+    )
     before = digests(incidents)
     assert project.run("check", "--now", NOW).code == 1
     assert project.build().code == 1
@@ -667,17 +840,20 @@ def test_version(project: Project) -> None:
     assert result.out.strip() == f"statusgen {__version__}"
 
 
-@pytest.mark.parametrize("args", [
-    ("bogus",),
-    (),
-    ("new",),
-    ("new", "Title"),  # no --components
-    ("update",),
-    ("update", OLD_SLUG),  # no message
-    ("update", OLD_SLUG, "text", "--status", "fixed"),
-    ("new", "Title", "--components", "checkout", "--impact", "huge"),
-    ("build", "--no-such-option"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("bogus",),
+        (),
+        ("new",),
+        ("new", "Title"),  # no --components
+        ("update",),
+        ("update", OLD_SLUG),  # no message
+        ("update", OLD_SLUG, "text", "--status", "fixed"),
+        ("new", "Title", "--components", "checkout", "--impact", "huge"),
+        ("build", "--no-such-option"),
+    ],
+)
 def test_wrong_usage_exits_2(project: Project, args: tuple[str, ...]) -> None:
     before = digests(project.root)
     result = project.run(*args)
@@ -693,18 +869,22 @@ def test_config_option_that_does_not_exist_exits_2(project: Project) -> None:
     assert not project.site.exists()
 
 
-@pytest.mark.parametrize("args", [
-    ("check",),
-    ("build", "--now", NOW),
-    ("new", "Card payments failing", "--components", "checkout", "--impact", "major"),
-    ("update", OLD_SLUG, "text"),
-    ("serve", "--port", "0"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("check",),
+        ("build", "--now", NOW),
+        ("new", "Card payments failing", "--components", "checkout", "--impact", "major"),
+        ("update", OLD_SLUG, "text"),
+        ("serve", "--port", "0"),
+    ],
+)
 def test_no_site_anywhere_above_says_run_init(project: Project, args: tuple[str, ...]) -> None:
     nowhere = project.root.parent / "nowhere" / "deeper"
     nowhere.mkdir(parents=True)
-    assert not any((folder / "statusgen.toml").exists()
-                   for folder in (nowhere, *nowhere.parents)), "a statusgen.toml above tmp"
+    assert not any(
+        (folder / "statusgen.toml").exists() for folder in (nowhere, *nowhere.parents)
+    ), "a statusgen.toml above tmp"
     lost = other_site(project, nowhere)
     result = lost.run(*args)
     assert result.code == 2

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import RESOLVED, Project
+from conftest import RESOLVED, Project, make_incident
 
 from statusgen.problems import TimeError
 from statusgen.source.markup import MarkdownRenderer, count_tasks
@@ -33,9 +33,18 @@ def test_times_are_read_with_their_zone(text: str, expected: str) -> None:
     assert parse_time(text, BERLIN).astimezone(UTC).isoformat() == expected
 
 
-@pytest.mark.parametrize("text", ["2026-02-30T10:00", "2026-11-20", "soon", "2026-11-20 25:00",
-                                  "2026-11-20 10:00 Mars/Olympus", "2026-11-20 10:00 CST",
-                                  "2026-07-20 10:00 CET"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-02-30T10:00",
+        "2026-11-20",
+        "soon",
+        "2026-11-20 25:00",
+        "2026-11-20 10:00 Mars/Olympus",
+        "2026-11-20 10:00 CST",
+        "2026-07-20 10:00 CET",
+    ],
+)
 def test_unreadable_times_say_what_to_write(text: str) -> None:
     with pytest.raises(TimeError, match="`"):
         parse_time(text, BERLIN)
@@ -67,8 +76,16 @@ def test_durations() -> None:
 def test_markdown_is_sanitised(hostile: str) -> None:
     html = MarkdownRenderer().to_html(f"Text {hostile} more")
     lowered = html.lower()
-    for needle in ("<script", "onerror", "onload", "javascript:", "data:", "<iframe", "<style",
-                   "style="):
+    for needle in (
+        "<script",
+        "onerror",
+        "onload",
+        "javascript:",
+        "data:",
+        "<iframe",
+        "<style",
+        "style=",
+    ):
         assert needle not in lowered, html
 
 
@@ -85,19 +102,33 @@ def test_task_lists_are_checkboxes_and_counted() -> None:
     assert count_tasks(source) == (2, 3)
 
 
-def _incident(started: str, resolved: str | None, impact: str = "critical",
-              component: str = "login") -> str:
-    end = f"resolved: {resolved}\n" if resolved else ""
-    return (f"---\ntitle: Outage\nimpact: {impact}\ncomponents: [{component}]\n"
-            f"started: {started}\n{end}---\n## Problem\nx\n## Cause\ny\n## Prevention plan\n"
-            "- [ ] z\n## Updates\n"
-            f"### {started} — Investigating\nLooking.\n")
+def _incident(
+    started: str,
+    resolved: str | None,
+    impact: str = "critical",
+    component: str = "login",
+    **times: str,
+) -> str:
+    """An outage of one component, open unless `resolved` is given."""
+    if resolved:
+        times["resolved"] = resolved
+    return make_incident(
+        title="Outage",
+        impact=impact,
+        components=[component],
+        started=started,
+        **times,
+        body={"Problem": "x", "Cause": "y", "Prevention plan": "- [ ] z"},
+        updates=[(f"{started} — Investigating", "Looking.")],
+    )
 
 
 def test_uptime_counts_major_outage_as_down(project: Project) -> None:
     # A whole day of major outage in 90 days: 1/90 down → 98.88% (rounded down).
-    project.write("incidents/2026-10-01-outage.md",
-                  _incident("2026-10-01T00:00:00+02:00", "2026-10-02T00:00:00+02:00"))
+    project.write(
+        "incidents/2026-10-01-outage.md",
+        _incident("2026-10-01T00:00:00+02:00", "2026-10-02T00:00:00+02:00"),
+    )
     assert project.build().code == 0
     page = project.page("components/login/index.html")
     assert "98.88% uptime" in page
@@ -105,8 +136,10 @@ def test_uptime_counts_major_outage_as_down(project: Project) -> None:
 
 
 def test_partial_outage_counts_thirty_percent(project: Project) -> None:
-    project.write("incidents/2026-10-01-outage.md",
-                  _incident("2026-10-01T00:00:00+02:00", "2026-10-02T00:00:00+02:00", "major"))
+    project.write(
+        "incidents/2026-10-01-outage.md",
+        _incident("2026-10-01T00:00:00+02:00", "2026-10-02T00:00:00+02:00", "major"),
+    )
     assert project.build().code == 0
     assert "99.66% uptime" in project.page("components/login/index.html")
 
@@ -119,15 +152,16 @@ def test_overall_status_in_words(project: Project) -> None:
     page = project.page("index.html")
     assert "Major outage affecting Login" in page
     summary = json.loads(project.page("api/v2/summary.json"))
-    assert summary["status"] == {"indicator": "critical",
-                                 "description": "Major outage affecting Login"}
+    assert summary["status"] == {
+        "indicator": "critical",
+        "description": "Major outage affecting Login",
+    }
     assert [c["status"] for c in summary["components"] if c["id"] == "login"] == ["major_outage"]
     assert [i["id"] for i in summary["incidents"]] == ["2026-11-20-down"]
 
 
 def test_overdue_promise_is_admitted(project: Project) -> None:
-    text = _incident("2026-11-20T14:00:00Z", None).replace(
-        "started:", "next_update: 2026-11-20T14:30:00Z\nstarted:")
+    text = _incident("2026-11-20T14:00:00Z", None, next_update="2026-11-20T14:30:00Z")
     project.write("incidents/2026-11-20-down.md", text)
     assert project.build().code == 0
     assert "Next update overdue" in project.page("index.html")
@@ -137,11 +171,19 @@ def test_overdue_promise_is_admitted(project: Project) -> None:
     assert 'datetime="2026-11-20T14:30:00Z"' in page
 
 
+# 02:00 to 03:30 Berlin time (01:00 to 02:30 UTC) on 24 November, announced a week before.
+UPGRADE = make_incident(
+    title="Upgrade",
+    kind="maintenance",
+    components=["login"],
+    scheduled_start="2026-11-24T02:00",
+    scheduled_end="2026-11-24T03:30",
+    updates=[("2026-11-17 10:00 UTC — Scheduled", "We will upgrade.")],
+)
+
+
 def test_maintenance_affects_components_only_inside_its_window(project: Project) -> None:
-    project.write("incidents/2026-11-24-upgrade.md",
-                  "---\ntitle: Upgrade\nkind: maintenance\ncomponents: [login]\n"
-                  "scheduled_start: 2026-11-24T02:00\nscheduled_end: 2026-11-24T03:30\n---\n"
-                  "## Updates\n### 2026-11-17 10:00 UTC — Scheduled\nWe will upgrade.\n")
+    project.write("incidents/2026-11-24-upgrade.md", UPGRADE)
     assert project.run("build", "--now", "2026-11-24T00:59:00Z").code == 0
     assert "Upcoming maintenance" in project.page("index.html")
     assert "All systems operational" in project.page("index.html")
@@ -156,10 +198,7 @@ def test_maintenance_affects_components_only_inside_its_window(project: Project)
 
 
 def test_calendar_lists_maintenance_windows_in_utc(project: Project) -> None:
-    project.write("incidents/2026-11-24-upgrade.md",
-                  "---\ntitle: Upgrade\nkind: maintenance\ncomponents: [login]\n"
-                  "scheduled_start: 2026-11-24T02:00\nscheduled_end: 2026-11-24T03:30\n---\n"
-                  "## Updates\n### 2026-11-17 10:00 UTC — Scheduled\nWe will upgrade.\n")
+    project.write("incidents/2026-11-24-upgrade.md", UPGRADE)
     assert project.build().code == 0
     ics = project.page("maintenance.ics").replace("\r\n ", "")
     assert "UID:2026-11-24-upgrade@status.test" in ics
@@ -174,15 +213,17 @@ def test_resolution_is_derived_either_way(project: Project) -> None:
     assert project.build().code == 0
     data = json.loads(project.page("api/v2/incidents.json"))["incidents"][0]
     assert data["status"] == "resolved" and data["resolved_at"] == "2026-11-20T13:31:00Z"
-    only_key = RESOLVED.replace("### 2026-11-20 13:31 UTC — Resolved\n"
-                                "Card payments work again for everyone.\n\n", "")
+    only_key = RESOLVED.replace(
+        "### 2026-11-20 13:31 UTC — Resolved\nCard payments work again for everyone.\n\n", ""
+    )
     project.write("incidents/2026-11-20-card-payments.md", only_key)
     assert project.build().code == 0
     data = json.loads(project.page("api/v2/incidents.json"))["incidents"][0]
     assert data["incident_updates"][0]["status"] == "resolved"
     assert data["incident_updates"][0]["body"] == "This incident has been resolved."
     assert "Restored 29 minutes before our estimate" in project.page(
-        "incidents/2026-11-20-card-payments/index.html")
+        "incidents/2026-11-20-card-payments/index.html"
+    )
 
 
 def test_badges_say_the_status(project: Project) -> None:

@@ -32,7 +32,8 @@ def test_files_no_incident_produces_disappear(project: Project) -> None:
     assert project.build().code == 0
     assert (project.site / "incidents/2026-11-19-second/index.html").is_file()
     (project.root / "incidents/2026-11-19-second.md").rename(
-        project.root / "incidents/2026-11-19-renamed.md")
+        project.root / "incidents/2026-11-19-renamed.md"
+    )
     assert project.build().code == 0
     assert not (project.site / "incidents/2026-11-19-second").exists()
     assert (project.site / "incidents/2026-11-19-renamed/index.html").is_file()
@@ -100,8 +101,13 @@ def test_readers_never_see_a_missing_or_partial_file(tmp_path: Path) -> None:
     versions = []
     for n in range(2):
         page = f"<html>{'x' * 200_000}{n}</html>".encode()
-        versions.append({"index.html": page, f"incidents/i{n}/index.html": page,
-                         "incidents/both/index.html": page})
+        versions.append(
+            {
+                "index.html": page,
+                f"incidents/i{n}/index.html": page,
+                "incidents/both/index.html": page,
+            }
+        )
     publish(versions[0], site)
     failures: list[str] = []
     stop = threading.Event()

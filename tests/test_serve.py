@@ -29,7 +29,10 @@ def _free_port() -> int:
 def _serve(root: Path, port: int) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "statusgen", "serve", "--port", str(port), "--now", NOW],
-        cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -94,8 +97,11 @@ def _fetch(url: str) -> tuple[int, str, str]:
     """Status, body and content type, whatever the status."""
     try:
         with urllib.request.urlopen(url, timeout=WAIT) as response:
-            return (response.status, response.read().decode("utf-8"),
-                    response.headers["Content-Type"])
+            return (
+                response.status,
+                response.read().decode("utf-8"),
+                response.headers["Content-Type"],
+            )
     except urllib.error.HTTPError as exc:
         with exc:
             return exc.code, exc.read().decode("utf-8"), exc.headers["Content-Type"]
@@ -129,8 +135,9 @@ class Events:
         except (OSError, ValueError):
             pass  # closed at the end of the test
 
-    def wait_for(self, wanted: Callable[[dict[str, Any]], bool],
-                 timeout: float = WAIT) -> dict[str, Any]:
+    def wait_for(
+        self, wanted: Callable[[dict[str, Any]], bool], timeout: float = WAIT
+    ) -> dict[str, Any]:
         """The first state received so far, or from now on, that `wanted` accepts."""
         with self._arrived:
             if not self._arrived.wait_for(lambda: any(wanted(s) for s in self.states), timeout):
@@ -184,8 +191,12 @@ def test_serve_injects_live_reload_and_streams_each_build(project: Project) -> N
         code, page, _ = _fetch(base)  # customers still get the last good site
         assert code == 200 and "Card payments declined" in page
 
-        edit(project, INCIDENT, ("impact: [major", "impact: major"),
-             ("title: Card payments declined", "title: Card payments back"))
+        edit(
+            project,
+            INCIDENT,
+            ("impact: [major", "impact: major"),
+            ("title: Card payments declined", "title: Card payments back"),
+        )
         state = events.wait_for(lambda s: s["version"] > 2)
         assert state == {"version": 3, "problems": []}
         assert "Card payments back" in _fetch(base)[1]

@@ -20,14 +20,16 @@ from pathlib import Path
 from typing import IO
 
 import pytest
-from conftest import NOW, RESOLVED, ROOT, Project
+from conftest import NOW, RESOLVED, ROOT, Project, make_incident
 
 SLUG = "2026-11-20-card-payments"
 INCIDENT = f"incidents/{SLUG}.md"
 OLD_TITLE = "Card payments failing at checkout"
 BUILD = re.compile(r"^\d\d:\d\d:\d\d (Published|Up to date|Not published)\b")
-PUBLISHED = re.compile(r"^\d\d:\d\d:\d\d Published: \d+ files rendered, \d+ unchanged "
-                       r"\(\d+ errors?, \d+ warnings?\)\.$")
+PUBLISHED = re.compile(
+    r"^\d\d:\d\d:\d\d Published: \d+ files rendered, \d+ unchanged "
+    r"\(\d+ errors?, \d+ warnings?\)\.$"
+)
 WAIT = 15.0  # seconds for anything that should take well under one on a quiet machine
 QUIET = 1.0  # how long to watch for a build that should not happen
 CATCH_UP = 0.5  # how long the look for saves made during the first build may take
@@ -38,8 +40,12 @@ class Command:
 
     def __init__(self, root: Path, *args: str, env: dict[str, str] | None = None) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "statusgen", *args], cwd=root, env=env,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [sys.executable, "-m", "statusgen", *args],
+            cwd=root,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         self.out: list[str] = []
         self.err: list[str] = []
@@ -48,8 +54,10 @@ class Command:
         self._arrived = threading.Condition()
         self._readers = [
             threading.Thread(target=self._read, args=(stream, name, kept), daemon=True)
-            for stream, name, kept in ((self.process.stdout, "out", self.out),
-                                       (self.process.stderr, "err", self.err))
+            for stream, name, kept in (
+                (self.process.stdout, "out", self.out),
+                (self.process.stderr, "err", self.err),
+            )
         ]
         for reader in self._readers:
             reader.start()
@@ -63,8 +71,9 @@ class Command:
                 self.lines.append((name, line))
                 self._arrived.notify_all()
 
-    def wait_until(self, ready: Callable[[], bool], timeout: float = WAIT,
-                   what: str = "output") -> None:
+    def wait_until(
+        self, ready: Callable[[], bool], timeout: float = WAIT, what: str = "output"
+    ) -> None:
         with self._arrived:
             if not self._arrived.wait_for(ready, timeout):
                 raise AssertionError(f"no {what} within {timeout} s; so far:\n{self.transcript()}")
@@ -80,8 +89,11 @@ class Command:
 
     def wait_for_build(self, number: int, timeout: float = WAIT) -> str:
         """The `number`th build line (counting from 1, the first build)."""
-        self.wait_until(lambda: len([1 for _, line in self.lines if BUILD.match(line)]) >= number,
-                        timeout, f"build line #{number}")
+        self.wait_until(
+            lambda: len([1 for _, line in self.lines if BUILD.match(line)]) >= number,
+            timeout,
+            f"build line #{number}",
+        )
         return self.builds[number - 1]
 
     def wait_for_line(self, text: str, timeout: float = WAIT) -> str:
@@ -179,23 +191,15 @@ def test_a_save_through_a_temporary_file_rebuilds_once(project: Project) -> None
         command.kill()
 
 
-SEARCH = """\
----
-title: Slow search results
-impact: minor
-components: [checkout]
-started: 2026-11-20T09:00:00Z
-resolved: 2026-11-20T09:40:00Z
----
-
-## Problem
-Search took several seconds to answer.
-
-## Updates
-
-### 2026-11-20 09:40 UTC — Resolved
-Search is fast again.
-"""
+SEARCH = make_incident(
+    title="Slow search results",
+    impact="minor",
+    components=["checkout"],
+    started="2026-11-20T09:00:00Z",
+    resolved="2026-11-20T09:40:00Z",
+    body={"Problem": "Search took several seconds to answer."},
+    updates=[("2026-11-20 09:40 UTC — Resolved", "Search is fast again.")],
+)
 
 
 def test_added_deleted_and_renamed_incidents_are_published(project: Project) -> None:
@@ -237,17 +241,25 @@ def test_a_bad_save_keeps_the_last_good_site_until_it_is_fixed(project: Project)
         before = project.snapshot()
         edit(project, INCIDENT, ("impact: major", "impact: [major"))
         line = command.wait_for_build(2)
-        assert re.match(r"^\d\d:\d\d:\d\d Not published \(1 error, 0 warnings\): the last good "
-                        r"site stays as it was\.", line), command.transcript()
+        assert re.match(
+            r"^\d\d:\d\d:\d\d Not published \(1 error, 0 warnings\): the last good "
+            r"site stays as it was\.",
+            line,
+        ), command.transcript()
         assert line in command.err and line not in command.out
         error = next(e for e in command.err if ": error: " in e)
-        assert re.fullmatch(rf"{re.escape(INCIDENT)}:\d+: error: front matter is not valid YAML.*",
-                            error), command.transcript()
+        assert re.fullmatch(
+            rf"{re.escape(INCIDENT)}:\d+: error: front matter is not valid YAML.*", error
+        ), command.transcript()
         assert command.err.index(error) < command.err.index(line)
         assert project.snapshot() == before
 
-        edit(project, INCIDENT, ("impact: [major", "impact: major"),
-             (f"title: {OLD_TITLE}", "title: Card payments declined"))
+        edit(
+            project,
+            INCIDENT,
+            ("impact: [major", "impact: major"),
+            (f"title: {OLD_TITLE}", "title: Card payments declined"),
+        )
         assert PUBLISHED.match(command.wait_for_build(3)), command.transcript()
         assert "Card payments declined" in project.page(f"incidents/{SLUG}/index.html")
         assert project.snapshot() != before
@@ -259,7 +271,10 @@ def test_reading_the_sources_or_the_site_does_not_rebuild(project: Project) -> N
     command = watch(project, "--now", NOW)
     try:
         command.wait_for_build(1)
-        for path in [project.root / "statusgen.toml", *project.root.joinpath("incidents").rglob("*")]:
+        for path in [
+            project.root / "statusgen.toml",
+            *project.root.joinpath("incidents").rglob("*"),
+        ]:
             if path.is_file():
                 with path.open("rb") as handle:
                     assert handle.read()
@@ -286,8 +301,9 @@ def test_publishing_does_not_set_off_another_build(project: Project) -> None:
 def _override(marker: str) -> str:
     text = (ROOT / "templates/incident.html").read_text(encoding="utf-8")
     assert "<h1>{{ incident.title }}</h1>" in text
-    return text.replace("<h1>{{ incident.title }}</h1>",
-                        f"<h1>{{{{ incident.title }}}}</h1><p>{marker}</p>")
+    return text.replace(
+        "<h1>{{ incident.title }}</h1>", f"<h1>{{{{ incident.title }}}}</h1><p>{marker}</p>"
+    )
 
 
 def test_a_template_override_is_published_when_edited(project: Project) -> None:
@@ -335,8 +351,12 @@ def test_a_configuration_change_is_picked_up_without_restarting(project: Project
         command.wait_for_build(1)
         assert "<title>Test Status" in project.page("index.html")
         config = project.root / "statusgen.toml"
-        save_through_temporary(config, config.read_text(encoding="utf-8").replace(
-            'title = "Test Status"', 'title = "Renamed Status"'))
+        save_through_temporary(
+            config,
+            config.read_text(encoding="utf-8").replace(
+                'title = "Test Status"', 'title = "Renamed Status"'
+            ),
+        )
         assert PUBLISHED.match(command.wait_for_build(2)), command.transcript()
         for page in ("index.html", f"incidents/{SLUG}/index.html", "feed.xml"):
             assert "Renamed Status" in project.page(page), page
@@ -361,23 +381,16 @@ def test_a_signal_stops_watch_cleanly(project: Project, number: signal.Signals) 
 
 def _maintenance(start: datetime, end: datetime) -> str:
     announced = start - timedelta(hours=1)
-    return f"""\
----
-title: Checkout database upgrade
-kind: maintenance
-components: [checkout]
-scheduled_start: {start:%Y-%m-%dT%H:%M:%SZ}
-scheduled_end: {end:%Y-%m-%dT%H:%M:%SZ}
----
-
-## What we are doing
-We are upgrading the database behind checkout.
-
-## Updates
-
-### {announced:%Y-%m-%d %H:%M} UTC — Scheduled
-We will upgrade the checkout database shortly.
-"""
+    scheduled = f"{announced:%Y-%m-%d %H:%M} UTC — Scheduled"
+    return make_incident(
+        title="Checkout database upgrade",
+        kind="maintenance",
+        components=["checkout"],
+        scheduled_start=f"{start:%Y-%m-%dT%H:%M:%SZ}",
+        scheduled_end=f"{end:%Y-%m-%dT%H:%M:%SZ}",
+        body={"What we are doing": "We are upgrading the database behind checkout."},
+        updates=[(scheduled, "We will upgrade the checkout database shortly.")],
+    )
 
 
 def test_the_real_clock_opens_a_maintenance_window_without_a_save(project: Project) -> None:
@@ -386,8 +399,10 @@ def test_the_real_clock_opens_a_maintenance_window_without_a_save(project: Proje
     try:
         command.started()
         start = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=4)
-        save_through_temporary(project.root / "incidents/checkout-upgrade.md",
-                               _maintenance(start, start + timedelta(hours=1)))
+        save_through_temporary(
+            project.root / "incidents/checkout-upgrade.md",
+            _maintenance(start, start + timedelta(hours=1)),
+        )
         assert PUBLISHED.match(command.wait_for_build(2)), command.transcript()
         index = project.page("index.html")
         assert "Upcoming maintenance" in index and "Checkout database upgrade" in index
@@ -426,8 +441,9 @@ def test_a_fixed_now_never_rebuilds_by_itself(project: Project) -> None:
 def test_a_save_during_the_first_build_is_not_lost(project: Project) -> None:
     # A big site's first build takes seconds; an index page that is slow to draw stands in.
     slow = "{% for _ in range(30000000) %}{% endfor %}"
-    project.write("templates/index.html",
-                  slow + (ROOT / "templates/index.html").read_text(encoding="utf-8"))
+    project.write(
+        "templates/index.html", slow + (ROOT / "templates/index.html").read_text(encoding="utf-8")
+    )
     command = Command(project.root, "watch", "--now", NOW)
     try:
         # The parse cache is written once every incident has been read, before pages are drawn.
