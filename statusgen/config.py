@@ -228,41 +228,9 @@ def _components(path: Path, raw: Any, lines: _Lines, problems: Problems) -> tupl
     result: list[Component] = []
     seen: dict[str, int] = {}
     for index, table in enumerate(raw):
-        line = lines.of("components", "", index)
-        if not isinstance(table, dict):
-            problems.error(path, line, "each component must be a `[[components]]` table")
-            continue
-        _warn_unknown(path, table, _COMPONENT_KEYS, "components", index, lines, problems)
-        text = _TextReader(path, table, "components", lines, problems, index)
-        component_id = text.get("id", required=True)
-        id_line = lines.of("components", "id", index)
-        if component_id and not SLUG.match(component_id):
-            problems.error(
-                path,
-                id_line,
-                f"component id `{component_id}` may only use "
-                "lower-case letters, digits and `-` (it becomes a URL)",
-            )
-            continue
-        if component_id in seen:
-            problems.error(
-                path,
-                id_line,
-                f"component id `{component_id}` is used twice (first on line {seen[component_id]})",
-            )
-            continue
-        if not component_id:
-            continue
-        seen[component_id] = id_line
-        result.append(
-            Component(
-                id=component_id,
-                name=text.get("name") or component_id,
-                description=text.get("description"),
-                group=text.get("group") or None,
-                position=index,
-            )
-        )
+        component = _component(path, table, index, lines, problems, seen)
+        if component is not None:
+            result.append(component)
     if not result and not problems.errors:
         problems.error(
             path,
@@ -270,3 +238,45 @@ def _components(path: Path, raw: Any, lines: _Lines, problems: Problems) -> tupl
             "no components: add at least one `[[components]]` with an `id` and `name`",
         )
     return tuple(result)
+
+
+def _component(
+    path: Path, table: Any, index: int, lines: _Lines, problems: Problems, seen: dict[str, int]
+) -> Component | None:
+    """One `[[components]]` table; `seen` maps the ids read so far to their lines."""
+    if not isinstance(table, dict):
+        problems.error(
+            path,
+            lines.of("components", "", index),
+            "each component must be a `[[components]]` table",
+        )
+        return None
+    _warn_unknown(path, table, _COMPONENT_KEYS, "components", index, lines, problems)
+    text = _TextReader(path, table, "components", lines, problems, index)
+    component_id = text.get("id", required=True)
+    id_line = lines.of("components", "id", index)
+    if component_id and not SLUG.match(component_id):
+        problems.error(
+            path,
+            id_line,
+            f"component id `{component_id}` may only use "
+            "lower-case letters, digits and `-` (it becomes a URL)",
+        )
+        return None
+    if component_id in seen:
+        problems.error(
+            path,
+            id_line,
+            f"component id `{component_id}` is used twice (first on line {seen[component_id]})",
+        )
+        return None
+    if not component_id:
+        return None
+    seen[component_id] = id_line
+    return Component(
+        id=component_id,
+        name=text.get("name") or component_id,
+        description=text.get("description"),
+        group=text.get("group") or None,
+        position=index,
+    )

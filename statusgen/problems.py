@@ -54,9 +54,6 @@ class Problems:
     def warning(self, path: Path, line: int, message: str) -> None:
         self.items.append(Problem(path, line, Level.WARNING, message))
 
-    def extend(self, other: Problems) -> None:
-        self.items.extend(other.items)
-
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.items if p.level is Level.ERROR]

@@ -34,6 +34,22 @@ def feed_folder(component_id: str | None) -> str:
     return "" if component_id is None else f"components/{component_id}/"
 
 
+def feed(component_id: str | None, atom: bool) -> str:
+    """The RSS or Atom feed for everything, or for one component."""
+    return feed_folder(component_id) + (ATOM if atom else RSS)
+
+
+# The pages and files every page links to, by the names templates use.
+LINKED = {
+    "index": INDEX,
+    "history": HISTORY,
+    "rss": RSS,
+    "atom": ATOM,
+    "calendar": CALENDAR,
+    "summary": API + "summary.json",
+}
+
+
 def badge(component_id: str | None) -> str:
     return BADGE if component_id is None else f"components/{component_id}/{BADGE}"
 
@@ -48,9 +64,14 @@ def update_anchor(update: Update) -> str:
     return "update-" + update.time.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
+def absolute(base_url: str, path: str) -> str:
+    """Where a path of the site is published: feeds, the API and calendars give these."""
+    return base_url + path
+
+
 def incident_url(base_url: str, slug: str) -> str:
-    """The absolute address of an incident's page, as feeds, the API and calendars give it."""
-    return f"{base_url}incidents/{slug}/"
+    """An incident's page, as a folder so that the address stays short."""
+    return absolute(base_url, f"incidents/{slug}/")
 
 
 def update_url(base_url: str, slug: str, update: Update) -> str:

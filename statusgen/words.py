@@ -94,6 +94,10 @@ def entry_title(title: str, status: UpdateStatus) -> str:
 BADGE_LABEL = "status"
 
 
+def badge_value(status: ComponentStatus) -> str:
+    return label(status).lower()
+
+
 def uptime_rule(weights: Mapping[ComponentStatus, float]) -> str:
     """The counting rule in words, made from the weights so the page cannot drift from them."""
     parts = []
@@ -131,6 +135,24 @@ def duration(span: timedelta) -> str:
     parts = [(days, "day"), (hours, "hour"), (minutes, "minute")]
     words = [f"{n} {unit}{'' if n == 1 else 's'}" for n, unit in parts if n]
     return " ".join(words[:2])
+
+
+def first_update(names: Sequence[str], next_update: datetime, zone: tzinfo) -> str:
+    """What `statusgen new` writes as an incident's first update, for its author to improve."""
+    return (
+        f"We are investigating a problem affecting {' and '.join(names)}. "
+        f"We will post the next update by {show_time(next_update, zone)}."
+    )
+
+
+def maintenance_announcement(
+    names: Sequence[str], start: datetime, end: datetime, zone: tzinfo
+) -> str:
+    """What `statusgen new --maintenance` writes as the first update."""
+    return (
+        f"We will carry out maintenance on {' and '.join(names)} from "
+        f"{show_time(start, zone)} to {show_time(end, zone)}."
+    )
 
 
 def promise(incident: Incident, zone: tzinfo) -> str | None:

@@ -31,7 +31,7 @@ SUMMARY = re.compile(
     r"(\d+) rendered, (\d+) unchanged\."
 )
 
-# The example site's incident and month pages: the pages a build may reuse (see render.Page.key).
+# The example site's incident and month pages: the pages a build may reuse (see outputs.pages.Page.key).
 EXAMPLE_INCIDENTS = (
     "2026-08-21-webhooks-delayed",
     "2026-09-17-dashboard-usage-graphs",
@@ -138,9 +138,8 @@ class Checker:
         self.count += 1
         out = f"clean_{self.count}"
         assert not store_for(self.project.root / out).exists()
-        result = self.project.run("build", "--now", now, "--out", out)
-        assert result.code == 0, result.err
-        return tree(self.project.root / out)
+        # A process of its own: nothing this process keeps in memory can leak into it.
+        return clean_in_new_process(self.project, now, out)
 
     def incremental(self, now: str = NOW) -> str:
         before = sources(self.project)
@@ -323,6 +322,25 @@ def test_edits_build_incrementally_as_a_clean_build_would(example: Project) -> N
         lambda: edit(config, 'title = "Acme Service Status"', 'title = "Acme Status"'),
         {"index.html"},
     )
+    step(
+        "rename a component",
+        lambda: edit(config, 'name = "Payments"', 'name = "Card payments"'),
+        {"index.html", "components/payments-api/index.html", "api/v2/components.json"},
+    )
+    step(
+        "change the contact",
+        lambda: edit(config, "mailto:support@example.com", "mailto:help@example.com"),
+        {"index.html", "incidents/2026-10-14-checkout-outage/index.html"},
+    )
+
+    def move_incidents(folder: str) -> None:
+        current = next(p for p in (incidents, example.root / "entries") if p.is_dir())
+        current.rename(example.root / folder)
+        text = config.read_text(encoding="utf-8").split("\n[paths]\n")[0]
+        config.write_text(text + f'\n[paths]\nincidents = "{folder}"\n', encoding="utf-8")
+
+    step("move the incidents folder", lambda: move_incidents("entries"), same=True)
+    step("move it back", lambda: move_incidents("incidents"), same=True)
     assert differences(site, clean_in_new_process(example, NOW, "clean_process")) == []
 
 

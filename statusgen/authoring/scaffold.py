@@ -7,10 +7,10 @@ import re
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
+from statusgen import words
 from statusgen.config import CONFIG_NAME, Config
 from statusgen.model import Impact
 from statusgen.source.files import incident_files
-from statusgen.words import show_time
 
 _PROMPTS = {
     "Problem": "What are customers experiencing? Say it the way they would.",
@@ -92,8 +92,7 @@ def incident_text(
         f"next_update: {stamp(next_update)}\n"
         "---\n\n" + _sections(list(_PROMPTS)) + "\n## Updates\n\n"
         f"### {heading_time(now)} — Investigating\n"
-        f"We are investigating a problem affecting {' and '.join(names)}. "
-        f"We will post the next update by {show_time(next_update, zone)}.\n"
+        f"{words.first_update(names, next_update, zone)}\n"
     )
 
 
@@ -118,8 +117,7 @@ def maintenance_text(
         "## What you will notice\n<!-- What stops working, for how long, and what to do. -->\n\n"
         "## Updates\n\n"
         f"### {heading_time(now)} — Scheduled\n"
-        f"We will carry out maintenance on {' and '.join(names)} from "
-        f"{show_time(start, zone)} to {show_time(end, zone)}.\n"
+        f"{words.maintenance_announcement(names, start, end, zone)}\n"
     )
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from statusgen.build import fingerprint
+from statusgen.build.fingerprint import program
 from statusgen.config import Config, load_config
 from statusgen.digest import digest
 from statusgen.model import Incident, Site, Theme
@@ -84,7 +84,6 @@ class Builder:
     def __init__(self, options: BuildOptions) -> None:
         self.options = options
         self.config_path = options.config_path
-        self.now = options.now  # the clock as written; a long-lived builder may be moved on
         # Saving the parsed incidents costs time in proportion to the site: `watch` keeps them
         # in memory and saves them only now and then (see `save_cache`).
         self.keep_cache = True
@@ -95,6 +94,15 @@ class Builder:
         self.config: Config | None = None  # as the last build read it; None if it was broken
         self.moment: datetime | None = None  # the moment the last build described
 
+    @property
+    def now(self) -> str | None:
+        """The clock as written (`--now`); None follows SOURCE_DATE_EPOCH, then the clock."""
+        return self.options.now
+
+    @now.setter
+    def now(self, written: str | None) -> None:
+        self.options = replace(self.options, now=written)
+
     def save_cache(self, output: Path | None = None) -> None:
         output = output or self._output
         if self._cache is not None and output is not None:
@@ -102,7 +110,7 @@ class Builder:
                 self._cache.save(cache_file(output))
 
     def _parse_cache(self, config: Config, output: Path) -> ParseCache:
-        context = digest(fingerprint.code(), config.site.key)
+        context = digest(program(), config.site.key)
         if self._cache is None or self._cache.context != context:
             self._cache = ParseCache.load(cache_file(output), context)
         return self._cache
@@ -159,7 +167,7 @@ class Builder:
     def _render(self, site: Site, theme: Theme, output: Path, problems: Problems) -> Pages | None:
         live = published(output, self.manifests) if self.options.write else None
         try:
-            return render_site(site, theme, fingerprint.code(), live, self.templates)
+            return render_site(site, theme, program(), live, self.templates)
         except RenderError as exc:
             problems.error(exc.path, exc.line, f"template error: {exc.message}")
             return None

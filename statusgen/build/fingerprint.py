@@ -14,7 +14,7 @@ from statusgen.digest import digest
 
 
 @functools.cache
-def code() -> str:
+def program() -> str:
     """Changes with any change to statusgen or to the libraries that shape its output, so that
     nothing cached by one version is ever taken for the output of another."""
     parts: list[str | bytes] = [

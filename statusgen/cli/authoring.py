@@ -12,12 +12,10 @@ from statusgen.problems import ExitCode, Problems
 from statusgen.terminal import print_problems
 
 
-def _config(args: argparse.Namespace) -> Config:
+def _config(args: argparse.Namespace) -> Config | None:
     problems = Problems()
     config = load_config(config_path(args.config), problems)
     print_problems(problems)
-    if config is None:
-        raise SystemExit(ExitCode.PROBLEMS)
     return config
 
 
@@ -32,7 +30,8 @@ def new(args: argparse.Namespace) -> ExitCode:
         next_update=args.next_update,
         now=args.now,
     )
-    return new_incident(draft, _config(args))
+    config = _config(args)
+    return ExitCode.PROBLEMS if config is None else new_incident(draft, config)
 
 
 def update(args: argparse.Namespace) -> ExitCode:
@@ -44,4 +43,5 @@ def update(args: argparse.Namespace) -> ExitCode:
         next_update=args.next_update,
         now=args.now,
     )
-    return update_incident(request, _config(args))
+    config = _config(args)
+    return ExitCode.PROBLEMS if config is None else update_incident(request, config)

@@ -6,19 +6,20 @@ import argparse
 import os
 from collections.abc import Callable, Sequence
 
-from statusgen.cli import authoring, site
+from statusgen.cli.authoring import new, update
 from statusgen.cli.parser import parser
+from statusgen.cli.site import build_site, check, init, serve, watch
 from statusgen.problems import ExitCode, UsageError
 from statusgen.terminal import say
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], ExitCode]] = {
-    "init": site.init,
-    "check": site.check,
-    "build": site.build_site,
-    "watch": site.watch,
-    "serve": site.serve,
-    "new": authoring.new,
-    "update": authoring.update,
+    "init": init,
+    "check": check,
+    "build": build_site,
+    "watch": watch,
+    "serve": serve,
+    "new": new,
+    "update": update,
 }
 
 

@@ -31,7 +31,7 @@ def render_badges(site: Site, render: Callable[[str, dict[str, Any]], bytes]) ->
     badges += [(urls.badge(c.id), c.name, statuses[c.id]) for c in site.info.components]
     output = {}
     for path, label, state in badges:
-        value = words.label(state).lower()
+        value = words.badge_value(state)
         output[path] = render(
             "badge.svg",
             {

@@ -37,6 +37,8 @@ def common(site: Site) -> dict[str, Any]:
         "incident_path": lambda i: urls.incident_page(i.slug),
         "component_path": urls.component_page,
         "anchor": urls.update_anchor,
+        "paths": urls.LINKED,
+        "feed_path": urls.feed,
         "Section": SectionKey,
         "month_of": lambda i: urls.month_page(month_start(i.started, zone)),
         "uptime_rule": words.uptime_rule(uptime.DOWNTIME_WEIGHT),

@@ -100,10 +100,13 @@ def render_feeds(site: Site) -> dict[str, bytes]:
     ordered = newest_first(site)
     for title, component_id in scopes:
         found = entries(site, component_id, ordered)
-        folder = urls.feed_folder(component_id)
-        page = info.base_url + folder
-        rss = _generator(site, page + urls.RSS, page, title, found, atom=False)
-        atom = _generator(site, page + urls.ATOM, page, title, found, atom=True)
-        output[folder + urls.RSS] = rss.rss_str(pretty=True)
-        output[folder + urls.ATOM] = atom.atom_str(pretty=True)
+        page = urls.absolute(info.base_url, urls.feed_folder(component_id))
+        rss_path, atom_path = (
+            urls.feed(component_id, atom=False),
+            urls.feed(component_id, atom=True),
+        )
+        rss = _generator(site, urls.absolute(info.base_url, rss_path), page, title, found, False)
+        atom = _generator(site, urls.absolute(info.base_url, atom_path), page, title, found, True)
+        output[rss_path] = rss.rss_str(pretty=True)
+        output[atom_path] = atom.atom_str(pretty=True)
     return output

@@ -40,7 +40,7 @@ def _claim(output: Path, store: Path) -> None:
     """Refuse to replace anything statusgen did not make."""
     try:
         mode = os.lstat(output).st_mode  # one look: another build may be making the link
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return
     if stat.S_ISLNK(mode):
         if _current_slot(output, store) is None:

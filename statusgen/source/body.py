@@ -20,12 +20,6 @@ _SECTION_NAMES = {
     "prevention": SectionKey.PREVENTION,
     "updates": SectionKey.UPDATES,
 }
-SECTION_TITLES = {
-    SectionKey.PROBLEM: "Problem",
-    SectionKey.CAUSE: "Cause",
-    SectionKey.RESTORE: "Restore time",
-    SectionKey.PREVENTION: "Prevention plan",
-}
 
 
 @dataclass(frozen=True)

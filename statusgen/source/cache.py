@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from statusgen.atomic import write_atomic
+from statusgen.atomic import atomic_file
 from statusgen.model import Incident
 from statusgen.problems import Problem
 
@@ -41,7 +41,7 @@ class Parsed:
 
 @dataclass
 class ParseCache:
-    context: str  # the configuration and program it was made with
+    context: str  # the site and the program it was made with
     entries: dict[str, Parsed] = field(default_factory=dict)
     dirty: bool = False
 
@@ -71,7 +71,9 @@ class ParseCache:
         if not self.dirty:
             return
         data = {"format": FORMAT, "context": self.context, "entries": self.entries}
-        write_atomic(file, pickle.dumps(data, pickle.HIGHEST_PROTOCOL))
+        # Only the builder may read what it wrote; streamed, so no second copy is in memory.
+        with atomic_file(file, mode=0o600) as handle:
+            pickle.dump(data, handle, pickle.HIGHEST_PROTOCOL)
         self.dirty = False
 
 

@@ -30,7 +30,6 @@ class Document:
     fields: dict[str, Field]
     body: str
     body_line: int  # the file's line number of the body's first line
-    end_line: int  # the line of the closing fence
 
 
 class _AliasFreeLoader(yaml.SafeLoader):
@@ -136,7 +135,7 @@ def read_document(text: str, problems: Problems, path: Path) -> Document:
             continue
         fields[key] = Field(key, line, value_node)
     body = "\n".join(text.split("\n")[close + 1 :])
-    return Document(fields, body, close + 2, close + 1)
+    return Document(fields, body, close + 2)
 
 
 def scalar(node: yaml.Node) -> str | None:
