@@ -8,6 +8,7 @@ from pathlib import Path
 
 from statusgen import words
 from statusgen.authoring.amend import amend, find_incident, save
+from statusgen.authoring.lock import writing
 from statusgen.authoring.scaffold import (
     free_slug,
     incident_text,
@@ -154,17 +155,26 @@ def _status(update: NewUpdate, kind: Kind) -> UpdateStatus:
 
 def update_incident(update: NewUpdate, config: Config) -> ExitCode:
     """Add an update to an incident file, changing nothing else it says, and say so."""
-    path = _find(update.slug, config)
+    message = _message(update.message)
+    # Read, check and replace under the folder's lock: another `update` at the same moment
+    # then reads this one's file, and neither update is lost to the other's rename.
+    with writing(config.incidents_dir):
+        path = _find(update.slug, config)
+        return _add_update(update, message, path, path.read_bytes(), config)
+
+
+def _add_update(
+    update: NewUpdate, message: str, path: Path, data: bytes, config: Config
+) -> ExitCode:
     renderer = MarkdownRenderer()
-    before, problems = parse_incident(path, path.read_bytes(), config.site, renderer)
+    before, problems = parse_incident(path, data, config.site, renderer)
     if before is None:
         print_problems(problems, "Fix these first; the file was not changed.")
         return ExitCode.PROBLEMS
-    message = _message(update.message)
     status = _status(update, before.kind)
     if before.is_resolved and status in (UpdateStatus.RESOLVED, UpdateStatus.COMPLETED):
         raise UsageError(
-            f"`{update.slug}` is already {status.value}; post a follow-up with "
+            f"`{path.stem}` is already {status.value}; post a follow-up with "
             "--status update (or postmortem)"
         )
     now = _now(update.now, config)
@@ -173,7 +183,7 @@ def update_incident(update: NewUpdate, config: Config) -> ExitCode:
     next_update = (
         _duration("--next-update", update.next_update, now) if update.next_update else None
     )
-    change = amend(path, status, message, now, next_update)
+    change = amend(path, data, status, message, now, next_update)
     after, problems = parse_incident(path, change.text.encode("utf-8"), config.site, renderer)
     if after is not None and len(after.updates) != len(before.updates) + 1:
         problems.error(path, 1, "the new update did not come out as one update")
@@ -187,15 +197,17 @@ def update_incident(update: NewUpdate, config: Config) -> ExitCode:
         )
         return ExitCode.PROBLEMS
     save(change)
-    added = next(u for u in after.updates if u.time == now)
-    print(
-        f"{_shown(path)}: added {words.label(added.status)} at "
-        f"{added.time.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
-    )
+    added = now.astimezone(UTC)
+    print(f"{_shown(path)}: added {words.label(status)} at {added:%Y-%m-%d %H:%M:%S} UTC")
     return ExitCode.OK
 
 
-def _find(slug: str, config: Config) -> Path:
+def _find(given: str, config: Config) -> Path:
+    """The incident named by its slug, or by its path as `new` printed it."""
+    slug = given.removesuffix(".md")
+    named = Path(given)
+    if len(named.parts) > 1 or given.endswith(".md"):
+        slug = named.name.removesuffix(".md")
     path = find_incident(config, slug)
     if path is None:
         slugs = (
@@ -203,7 +215,14 @@ def _find(slug: str, config: Config) -> Path:
             if config.incidents_dir.is_dir()
             else []
         )
-        raise UsageError(f"no incident `{slug}` under {config.incidents_dir}{suggest(slug, slugs)}")
+        raise UsageError(
+            f"no incident `{given}` under {config.incidents_dir}{suggest(slug, slugs)}"
+        )
+    if slug != given.removesuffix(".md") and named.is_file() and not named.samefile(path):
+        raise UsageError(
+            f"`{given}` is not in the incidents folder {config.incidents_dir}: "
+            f"name the incident by its slug, e.g. `{slug}`"
+        )
     return path
 
 
