@@ -9,6 +9,7 @@ from pathlib import Path
 from statusgen import words
 from statusgen.authoring.amend import amend, find_incident, save
 from statusgen.authoring.lock import writing
+from statusgen.authoring.repeats import open_with_title, same_title_refusal
 from statusgen.authoring.scaffold import (
     free_slug,
     incident_text,
@@ -24,7 +25,7 @@ from statusgen.source.files import incident_files
 from statusgen.source.incident import parse_incident
 from statusgen.source.markup import MarkdownRenderer
 from statusgen.source.times import parse_duration, parse_time, resolve_now
-from statusgen.terminal import print_problems
+from statusgen.terminal import print_problems, say
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class NewIncident:
     end: str | None = None
     next_update: str = "30m"  # how long until the next update is promised
     now: str | None = None
+    again: bool = False  # open it even though an open one has the same title
 
 
 @dataclass(frozen=True)
@@ -61,17 +63,26 @@ def _now(now: str | None, config: Config) -> datetime:
 
 
 def _components(config: Config, wanted: tuple[str, ...]) -> tuple[list[str], list[str]]:
-    ids = [part.strip() for part in wanted if part.strip()]
-    known = [c.id for c in config.site.components]
-    for component_id in ids:
-        if component_id not in known:
+    """The ids named, by id or by name in any case (`API`, `"Public API"`)."""
+    components = config.site.components
+    known = {c.id.lower(): c.id for c in components}
+    known.update({" ".join(c.name.split()).lower(): c.id for c in components})
+    ids: list[str] = []
+    for typed in (" ".join(part.split()) for part in wanted):
+        if not typed:
+            continue
+        found = known.get(typed.lower())
+        if found is None:
+            ids_only = [c.id for c in components]
             raise UsageError(
-                f"--components: unknown component `{component_id}`"
-                f"{suggest(component_id, known)}; known: {', '.join(known)}"
+                f"--components: unknown component `{typed}`"
+                f"{suggest(typed.lower(), ids_only)}; known: {', '.join(ids_only)}"
             )
+        if found not in ids:
+            ids.append(found)
     if not ids:
         raise UsageError("--components: name at least one component")
-    names = [c.name for c in config.site.components if c.id in ids]
+    names = [c.name for c in components if c.id in ids]
     return ids, names
 
 
@@ -96,38 +107,51 @@ def new_incident(draft: NewIncident, config: Config) -> ExitCode:
     title = " ".join(draft.title.split())
     if not title:
         raise UsageError('the title is empty: say what customers see, e.g. "Card payments failing"')
-    zone = config.site.zone
+    if draft.maintenance and draft.impact is not None:
+        raise UsageError(
+            "--impact is for incidents: during its window, maintenance shows its components "
+            "as under maintenance; drop --impact (or --maintenance)"
+        )
     now = _now(draft.now, config)
     ids, names = _components(config, draft.components)
+    day, text = _text(draft, title, ids, names, now, config)
+    # Under the lock, so that the same title typed twice at once still opens one incident.
+    with writing(config.incidents_dir):
+        same = None if draft.again else open_with_title(title, draft.maintenance, now, config)
+        if same is not None:
+            say(same_title_refusal(_shown(same), same.stem, draft.maintenance))
+            return ExitCode.PROBLEMS
+        slug = free_slug(
+            config.incidents_dir, f"{day.astimezone(config.site.zone):%Y-%m-%d}-{slugify(title)}"
+        )
+        incident, problems = parse_incident(
+            config.incidents_dir / f"{slug}.md",
+            text.encode("utf-8"),
+            config.site,
+            MarkdownRenderer(),
+        )
+        if incident is None:
+            print_problems(problems, "statusgen could not write a valid file from these options.")
+            return ExitCode.PROBLEMS
+        path = write_new(config, slug, text)
+    print(_shown(path))
+    return ExitCode.OK
+
+
+def _text(
+    draft: NewIncident, title: str, ids: list[str], names: list[str], now: datetime, config: Config
+) -> tuple[datetime, str]:
+    """The day the file is named after, and what it says."""
+    zone = config.site.zone
     if draft.maintenance:
         start, end = _time("--start", draft.start, config), _time("--end", draft.end, config)
         if end <= start:
             raise UsageError("--end must be after --start")
-        day = start
-        text = maintenance_text(title, ids, now, start, end, names, zone)
-    else:
-        if draft.impact is None:
-            raise UsageError("--impact is needed for an incident: none, minor, major or critical")
-        day = now
-        text = incident_text(
-            title,
-            ids,
-            draft.impact,
-            now,
-            _duration("--next-update", draft.next_update, now),
-            names,
-            zone,
-        )
-    slug = free_slug(config.incidents_dir, f"{day.astimezone(zone):%Y-%m-%d}-{slugify(title)}")
-    incident, problems = parse_incident(
-        config.incidents_dir / f"{slug}.md", text.encode("utf-8"), config.site, MarkdownRenderer()
-    )
-    if incident is None:
-        print_problems(problems, "statusgen could not write a valid file from these options.")
-        return ExitCode.PROBLEMS
-    path = write_new(config, slug, text)
-    print(_shown(path))
-    return ExitCode.OK
+        return start, maintenance_text(title, ids, now, start, end, names, zone)
+    if draft.impact is None:
+        raise UsageError("--impact is needed for an incident: none, minor, major or critical")
+    next_update = _duration("--next-update", draft.next_update, now)
+    return now, incident_text(title, ids, draft.impact, now, next_update, names, zone)
 
 
 def _shown(path: Path) -> str:
