@@ -39,6 +39,11 @@ def parser() -> argparse.ArgumentParser:
     _add_site_commands(commands, [common, clock])
     _add_new(commands, [common, clock])
     _add_update(commands, [common, clock])
+    commands.add_parser(
+        "list",
+        parents=[common, clock],
+        help="open incidents and maintenance, and the promises to customers fallen due",
+    )
     return root
 
 
