@@ -221,6 +221,12 @@ def test_serve_is_quiet_about_early_disconnects_and_answers_bad_paths(
                 raise AssertionError(f"/{bad} was answered as a page")
             except urllib.error.HTTPError as exc:
                 assert exc.code in (400, 404), (bad, exc.code)
+        head = urllib.request.Request(url + "%00", method="HEAD")
+        try:
+            urllib.request.urlopen(head, timeout=5)
+            raise AssertionError("HEAD /%00 was answered as a page")
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 400
         with urllib.request.urlopen(url, timeout=5) as response:
             assert response.status == 200
         time.sleep(0.5)  # a traceback printed by a handler thread has time to arrive

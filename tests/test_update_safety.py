@@ -115,3 +115,35 @@ def test_anchors_stay_when_another_update_at_that_time_is_added_on_top(project: 
     assert page.index('id="update-20261120T144000Z-3"') < page.index("Third text")
     assert page.index('id="update-20261120T144000Z-2"') < page.index("Second text")
     assert page.index('id="update-20261120T144000Z"') < page.index("First text")
+
+
+def test_the_same_new_typed_at_once_opens_one_incident(project: Project) -> None:
+    writers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "statusgen",
+                "new",
+                "Login slow",
+                "--components",
+                "login",
+                "--impact",
+                "minor",
+                "--now",
+                NOW,
+            ],
+            cwd=project.root,
+            env=_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(5)
+    ]
+    results = [w.communicate(timeout=120) for w in writers]
+    codes = sorted(w.returncode for w in writers)
+    assert codes == [0, 1, 1, 1, 1], results
+    assert len(list((project.root / "incidents").glob("*login-slow*.md"))) == 1
+    refusals = [err for _, err in results if "already has this title" in err]
+    assert len(refusals) == 4
