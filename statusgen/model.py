@@ -154,6 +154,10 @@ class Update:
     text: str  # the author's text with every tag removed, for the API and calendars
     line: int
     derived: bool = False
+    # Updates with this same time further down the file. Two updates may share a time (two
+    # people posting in one second); counting from the bottom keeps each one's anchor as
+    # updates are added on top, newest first.
+    twins_below: int = 0
 
 
 @dataclass(frozen=True)

@@ -60,8 +60,10 @@ def api(name: str) -> str:
 
 
 def update_anchor(update: Update) -> str:
-    """A fragment id that stays the same across builds: the update's time in UTC."""
-    return "update-" + update.time.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    """A fragment id that stays the same across builds: the update's time in UTC, and for a
+    second update at the same time, its number among them from the bottom of the file."""
+    anchor = "update-" + update.time.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return f"{anchor}-{update.twins_below + 1}" if update.twins_below else anchor
 
 
 def absolute(base_url: str, path: str) -> str:

@@ -321,6 +321,7 @@ def test_new_same_title_twice_gets_a_new_slug_and_leaves_the_first(project: Proj
         "critical",
         "--now",
         LATER,
+        "--again",  # without it, an open incident's title is refused: see test_first_hour.py
     )
     assert result.code == 0, result.err
     assert result.out.strip() == f"incidents/{NEW_SLUG}-2.md"
@@ -337,6 +338,7 @@ def test_new_same_title_twice_gets_a_new_slug_and_leaves_the_first(project: Proj
         "minor",
         "--now",
         LATER,
+        "--again",  # without it, an open incident's title is refused: see test_first_hour.py
     )
     assert third.out.strip() == f"incidents/{NEW_SLUG}-3.md"
     assert project.build("--now", LATER).code == 0

@@ -51,10 +51,16 @@ def _updates_heading(lines: list[str], start: int) -> int | None:
 
 
 def amend(
-    path: Path, status: UpdateStatus, message: str, now: datetime, next_update: datetime | None
+    path: Path,
+    data: bytes,
+    status: UpdateStatus,
+    message: str,
+    now: datetime,
+    next_update: datetime | None,
 ) -> Amendment:
-    """The file with a new update inserted newest-first under `## Updates`."""
-    raw = path.read_bytes().decode("utf-8")
+    """`data` (the file as it was checked) with a new update inserted newest-first under
+    `## Updates`."""
+    raw = data.decode("utf-8")
     newline = _newline(raw)
     lines = raw.splitlines(keepends=True)
     if lines and not lines[-1].endswith(("\n", "\r")):

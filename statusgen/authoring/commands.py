@@ -8,6 +8,8 @@ from pathlib import Path
 
 from statusgen import words
 from statusgen.authoring.amend import amend, find_incident, save
+from statusgen.authoring.lock import writing
+from statusgen.authoring.repeats import open_with_title, same_title_refusal
 from statusgen.authoring.scaffold import (
     free_slug,
     incident_text,
@@ -23,7 +25,7 @@ from statusgen.source.files import incident_files
 from statusgen.source.incident import parse_incident
 from statusgen.source.markup import MarkdownRenderer
 from statusgen.source.times import parse_duration, parse_time, resolve_now
-from statusgen.terminal import print_problems
+from statusgen.terminal import print_problems, say
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class NewIncident:
     end: str | None = None
     next_update: str = "30m"  # how long until the next update is promised
     now: str | None = None
+    again: bool = False  # open it even though an open one has the same title
 
 
 @dataclass(frozen=True)
@@ -60,17 +63,26 @@ def _now(now: str | None, config: Config) -> datetime:
 
 
 def _components(config: Config, wanted: tuple[str, ...]) -> tuple[list[str], list[str]]:
-    ids = [part.strip() for part in wanted if part.strip()]
-    known = [c.id for c in config.site.components]
-    for component_id in ids:
-        if component_id not in known:
+    """The ids named, by id or by name in any case (`API`, `"Public API"`)."""
+    components = config.site.components
+    known = {c.id.lower(): c.id for c in components}
+    known.update({" ".join(c.name.split()).lower(): c.id for c in components})
+    ids: list[str] = []
+    for typed in (" ".join(part.split()) for part in wanted):
+        if not typed:
+            continue
+        found = known.get(typed.lower())
+        if found is None:
+            ids_only = [c.id for c in components]
             raise UsageError(
-                f"--components: unknown component `{component_id}`"
-                f"{suggest(component_id, known)}; known: {', '.join(known)}"
+                f"--components: unknown component `{typed}`"
+                f"{suggest(typed.lower(), ids_only)}; known: {', '.join(ids_only)}"
             )
+        if found not in ids:
+            ids.append(found)
     if not ids:
         raise UsageError("--components: name at least one component")
-    names = [c.name for c in config.site.components if c.id in ids]
+    names = [c.name for c in components if c.id in ids]
     return ids, names
 
 
@@ -95,38 +107,51 @@ def new_incident(draft: NewIncident, config: Config) -> ExitCode:
     title = " ".join(draft.title.split())
     if not title:
         raise UsageError('the title is empty: say what customers see, e.g. "Card payments failing"')
-    zone = config.site.zone
+    if draft.maintenance and draft.impact is not None:
+        raise UsageError(
+            "--impact is for incidents: during its window, maintenance shows its components "
+            "as under maintenance; drop --impact (or --maintenance)"
+        )
     now = _now(draft.now, config)
     ids, names = _components(config, draft.components)
+    day, text = _text(draft, title, ids, names, now, config)
+    # Under the lock, so that the same title typed twice at once still opens one incident.
+    with writing(config.incidents_dir):
+        same = None if draft.again else open_with_title(title, draft.maintenance, now, config)
+        if same is not None:
+            say(same_title_refusal(_shown(same), same.stem, draft.maintenance))
+            return ExitCode.PROBLEMS
+        slug = free_slug(
+            config.incidents_dir, f"{day.astimezone(config.site.zone):%Y-%m-%d}-{slugify(title)}"
+        )
+        incident, problems = parse_incident(
+            config.incidents_dir / f"{slug}.md",
+            text.encode("utf-8"),
+            config.site,
+            MarkdownRenderer(),
+        )
+        if incident is None:
+            print_problems(problems, "statusgen could not write a valid file from these options.")
+            return ExitCode.PROBLEMS
+        path = write_new(config, slug, text)
+    print(_shown(path))
+    return ExitCode.OK
+
+
+def _text(
+    draft: NewIncident, title: str, ids: list[str], names: list[str], now: datetime, config: Config
+) -> tuple[datetime, str]:
+    """The day the file is named after, and what it says."""
+    zone = config.site.zone
     if draft.maintenance:
         start, end = _time("--start", draft.start, config), _time("--end", draft.end, config)
         if end <= start:
             raise UsageError("--end must be after --start")
-        day = start
-        text = maintenance_text(title, ids, now, start, end, names, zone)
-    else:
-        if draft.impact is None:
-            raise UsageError("--impact is needed for an incident: none, minor, major or critical")
-        day = now
-        text = incident_text(
-            title,
-            ids,
-            draft.impact,
-            now,
-            _duration("--next-update", draft.next_update, now),
-            names,
-            zone,
-        )
-    slug = free_slug(config.incidents_dir, f"{day.astimezone(zone):%Y-%m-%d}-{slugify(title)}")
-    incident, problems = parse_incident(
-        config.incidents_dir / f"{slug}.md", text.encode("utf-8"), config.site, MarkdownRenderer()
-    )
-    if incident is None:
-        print_problems(problems, "statusgen could not write a valid file from these options.")
-        return ExitCode.PROBLEMS
-    path = write_new(config, slug, text)
-    print(_shown(path))
-    return ExitCode.OK
+        return start, maintenance_text(title, ids, now, start, end, names, zone)
+    if draft.impact is None:
+        raise UsageError("--impact is needed for an incident: none, minor, major or critical")
+    next_update = _duration("--next-update", draft.next_update, now)
+    return now, incident_text(title, ids, draft.impact, now, next_update, names, zone)
 
 
 def _shown(path: Path) -> str:
@@ -154,17 +179,26 @@ def _status(update: NewUpdate, kind: Kind) -> UpdateStatus:
 
 def update_incident(update: NewUpdate, config: Config) -> ExitCode:
     """Add an update to an incident file, changing nothing else it says, and say so."""
-    path = _find(update.slug, config)
+    message = _message(update.message)
+    # Read, check and replace under the folder's lock: another `update` at the same moment
+    # then reads this one's file, and neither update is lost to the other's rename.
+    with writing(config.incidents_dir):
+        path = _find(update.slug, config)
+        return _add_update(update, message, path, path.read_bytes(), config)
+
+
+def _add_update(
+    update: NewUpdate, message: str, path: Path, data: bytes, config: Config
+) -> ExitCode:
     renderer = MarkdownRenderer()
-    before, problems = parse_incident(path, path.read_bytes(), config.site, renderer)
+    before, problems = parse_incident(path, data, config.site, renderer)
     if before is None:
         print_problems(problems, "Fix these first; the file was not changed.")
         return ExitCode.PROBLEMS
-    message = _message(update.message)
     status = _status(update, before.kind)
     if before.is_resolved and status in (UpdateStatus.RESOLVED, UpdateStatus.COMPLETED):
         raise UsageError(
-            f"`{update.slug}` is already {status.value}; post a follow-up with "
+            f"`{path.stem}` is already {status.value}; post a follow-up with "
             "--status update (or postmortem)"
         )
     now = _now(update.now, config)
@@ -173,7 +207,7 @@ def update_incident(update: NewUpdate, config: Config) -> ExitCode:
     next_update = (
         _duration("--next-update", update.next_update, now) if update.next_update else None
     )
-    change = amend(path, status, message, now, next_update)
+    change = amend(path, data, status, message, now, next_update)
     after, problems = parse_incident(path, change.text.encode("utf-8"), config.site, renderer)
     if after is not None and len(after.updates) != len(before.updates) + 1:
         problems.error(path, 1, "the new update did not come out as one update")
@@ -187,15 +221,17 @@ def update_incident(update: NewUpdate, config: Config) -> ExitCode:
         )
         return ExitCode.PROBLEMS
     save(change)
-    added = next(u for u in after.updates if u.time == now)
-    print(
-        f"{_shown(path)}: added {words.label(added.status)} at "
-        f"{added.time.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
-    )
+    added = now.astimezone(UTC)
+    print(f"{_shown(path)}: added {words.label(status)} at {added:%Y-%m-%d %H:%M:%S} UTC")
     return ExitCode.OK
 
 
-def _find(slug: str, config: Config) -> Path:
+def _find(given: str, config: Config) -> Path:
+    """The incident named by its slug, or by its path as `new` printed it."""
+    slug = given.removesuffix(".md")
+    named = Path(given)
+    if len(named.parts) > 1 or given.endswith(".md"):
+        slug = named.name.removesuffix(".md")
     path = find_incident(config, slug)
     if path is None:
         slugs = (
@@ -203,7 +239,14 @@ def _find(slug: str, config: Config) -> Path:
             if config.incidents_dir.is_dir()
             else []
         )
-        raise UsageError(f"no incident `{slug}` under {config.incidents_dir}{suggest(slug, slugs)}")
+        raise UsageError(
+            f"no incident `{given}` under {config.incidents_dir}{suggest(slug, slugs)}"
+        )
+    if slug != given.removesuffix(".md") and named.is_file() and not named.samefile(path):
+        raise UsageError(
+            f"`{given}` is not in the incidents folder {config.incidents_dir}: "
+            f"name the incident by its slug, e.g. `{slug}`"
+        )
     return path
 
 

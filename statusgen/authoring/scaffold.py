@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
@@ -51,8 +52,22 @@ def heading_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
+# German spells these out when the dots are lost; other accents are simply dropped (é → e),
+# and the few letters that Unicode does not split into letter and accent are written out.
+_SPELLED_OUT = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l"}
+    | {"đ": "d", "ð": "d", "þ": "th", "\u0131": "i"}
+)
+
+
+def ascii_words(title: str) -> str:
+    """`Störung bei Überweisungen` → `stoerung bei ueberweisungen`."""
+    spelled = title.lower().translate(_SPELLED_OUT)
+    return unicodedata.normalize("NFKD", spelled).encode("ascii", "ignore").decode("ascii")
+
+
 def slugify(title: str) -> str:
-    words = re.findall(r"[a-z0-9]+", title.lower())
+    words = re.findall(r"[a-z0-9]+", ascii_words(title))
     slug = ""
     for word in words:
         if len(slug) + len(word) + 1 > 50:
@@ -161,6 +176,15 @@ def init_site(folder: Path, now: datetime) -> list[Path]:
     config = folder / CONFIG_NAME
     if config.exists():
         raise FileExistsError(f"{config} already exists: this folder is already a status site")
+    outer = next(
+        (p / CONFIG_NAME for p in folder.resolve().parents if (p / CONFIG_NAME).is_file()), None
+    )
+    if outer is not None:
+        raise FileExistsError(
+            f"{folder} is inside the status site of {outer}; a second site in it would be "
+            "confusing, so nothing was written. Add incidents to that site with "
+            "`statusgen new`, or run `statusgen init` in a folder outside it"
+        )
     slug, text = example_incident(now)
     example = folder / "incidents" / f"{slug}.md"
     if example.exists():

@@ -29,6 +29,7 @@ def new(args: argparse.Namespace) -> ExitCode:
         end=args.end,
         next_update=args.next_update,
         now=args.now,
+        again=args.again,
     )
     config = _config(args)
     return ExitCode.PROBLEMS if config is None else new_incident(draft, config)

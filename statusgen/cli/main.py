@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable, Sequence
 
 from statusgen.cli.authoring import new, update
+from statusgen.cli.listing import list_open
 from statusgen.cli.parser import parser
 from statusgen.cli.site import build_site, check, init, serve, watch
 from statusgen.problems import ExitCode, UsageError
@@ -20,6 +21,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], ExitCode]] = {
     "serve": serve,
     "new": new,
     "update": update,
+    "list": list_open,
 }
 
 

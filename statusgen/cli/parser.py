@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 from typing import TYPE_CHECKING
 
 from statusgen import __version__
@@ -38,6 +39,11 @@ def parser() -> argparse.ArgumentParser:
     _add_site_commands(commands, [common, clock])
     _add_new(commands, [common, clock])
     _add_update(commands, [common, clock])
+    commands.add_parser(
+        "list",
+        parents=[common, clock],
+        help="open incidents and maintenance, and the promises to customers fallen due",
+    )
     return root
 
 
@@ -70,14 +76,20 @@ def _add_new(commands: Commands, parents: list[argparse.ArgumentParser]) -> None
         "--components",
         required=True,
         metavar="A,B",
-        help="affected component ids from statusgen.toml, comma-separated",
+        help="affected components from statusgen.toml (ids or names, any case), comma-separated",
     )
     new.add_argument(
         "--impact",
+        type=_word,
         choices=[i.value for i in Impact],
         help="none, minor, major or critical (required for an incident)",
     )
     new.add_argument("--maintenance", action="store_true", help="announce maintenance instead")
+    new.add_argument(
+        "--again",
+        action="store_true",
+        help="open it even though an open incident has the same title",
+    )
     new.add_argument("--start", metavar="TIME", help="maintenance window start")
     new.add_argument("--end", metavar="TIME", help="maintenance window end")
     new.add_argument(
@@ -88,12 +100,22 @@ def _add_new(commands: Commands, parents: list[argparse.ArgumentParser]) -> None
     )
 
 
+def _word(text: str) -> str:
+    """`Resolved`, `In progress` and `in-progress` as the words statusgen knows."""
+    return re.sub(r"[\s-]+", "_", text.strip().lower())
+
+
 def _add_update(commands: Commands, parents: list[argparse.ArgumentParser]) -> None:
     update = commands.add_parser("update", parents=parents, help="add an update to an incident")
-    update.add_argument("slug", help="the incident's file name without .md")
+    update.add_argument(
+        "slug", help="the incident's file name without .md, or its path as `new` printed it"
+    )
     update.add_argument("message", help="what customers should know now")
     update.add_argument(
-        "--status", choices=[s.value for s in UpdateStatus], help="the new status (default: update)"
+        "--status",
+        type=_word,
+        choices=[s.value for s in UpdateStatus],
+        help="the new status, in any case (default: update)",
     )
     update.add_argument(
         "--resolve",

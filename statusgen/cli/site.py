@@ -86,7 +86,8 @@ def init(args: argparse.Namespace) -> ExitCode:
         return ExitCode.PROBLEMS
     for path in written:
         print(f"created {path}")
-    print(f"Next: cd {folder} && statusgen serve")
+    here = folder.resolve() == Path.cwd().resolve()
+    print("Next: statusgen serve" if here else f"Next: cd {folder} && statusgen serve")
     return ExitCode.OK
 
 

@@ -9,6 +9,7 @@ import http.server
 import json
 import re
 import threading
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -106,7 +107,21 @@ class LiveHandler(http.server.SimpleHTTPRequestHandler):
         super().end_headers()
 
     def do_GET(self) -> None:
+        try:
+            self._get()
+        except ValueError:  # a path no file can have, e.g. with a NUL byte
+            self.send_error(400, "Bad path")
+
+    def do_HEAD(self) -> None:
+        try:
+            super().do_HEAD()
+        except ValueError:
+            self.send_error(400, "Bad path")
+
+    def _get(self) -> None:
         path = self.path.split("?", 1)[0].split("#", 1)[0]
+        if "\0" in urllib.parse.unquote(path):
+            raise ValueError("a NUL byte in the path")
         if path == EVENTS:
             self._events()
         elif path == SCRIPT:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import http.server
+import socket
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 from statusgen.build import Builder, BuildResult
 from statusgen.live.livereload import LiveHandler, LiveState
@@ -53,11 +55,23 @@ def serve(builder: Builder, port: int) -> ExitCode:
     return ExitCode.OK
 
 
-def _listen(live: LiveState, output: Path, port: int) -> http.server.ThreadingHTTPServer | None:
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(
+        self, request: socket.socket | tuple[bytes, socket.socket], client_address: Any
+    ) -> None:
+        """A browser that closes a tab or stops a download mid-way is not a problem."""
+        if isinstance(sys.exc_info()[1], ConnectionError):  # broken pipe, reset, aborted
+            return
+        super().handle_error(request, client_address)
+
+
+def _listen(live: LiveState, output: Path, port: int) -> _Server | None:
     """Serve `output` on 127.0.0.1 from a thread of its own; None if the port is taken."""
     handler = type("Handler", (LiveHandler,), {"live": live, "root": output})
     try:
-        server = http.server.ThreadingHTTPServer(
+        server = _Server(
             ("127.0.0.1", port),
             lambda *a: handler(*a, directory=str(output)),
         )
@@ -67,6 +81,5 @@ def _listen(live: LiveState, output: Path, port: int) -> http.server.ThreadingHT
             file=sys.stderr,
         )
         return None
-    server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server

@@ -115,7 +115,7 @@ def _build(
         prevention=Tasks(*count_tasks(parts.prevention)),
         source=source,
     )
-    advise(incident, path, problems, fields.line("estimated_restore"), parts.headings)
+    advise(incident, path, problems, fields.line("estimated_restore"), parts.headings, parts.empty)
     return incident
 
 

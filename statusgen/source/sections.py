@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta, tzinfo
 from pathlib import Path
 
@@ -20,6 +20,8 @@ class Body:
     update_blocks: list[Block]
     prevention: str  # Markdown source, for counting its tasks
     headings: dict[SectionKey, int]  # where each known heading is, empty or not
+    # Other sections left empty (or holding only prompts), by lower-case title: their lines.
+    empty: dict[str, int] = field(default_factory=dict)
 
 
 def read_sections(
@@ -35,6 +37,7 @@ def read_sections(
     update_blocks: list[Block] = []
     prevention = ""
     seen: dict[SectionKey, int] = {}
+    empty: dict[str, int] = {}
     for block in blocks:
         key = section_key(block.title)
         if key is not SectionKey.OTHER and key in seen:
@@ -69,7 +72,9 @@ def read_sections(
         html = renderer.to_html(block.text)
         if html:
             sections.append(Section(key, block.title, html))
-    return Body(sections, update_blocks, prevention, seen)
+        elif key is SectionKey.OTHER:
+            empty.setdefault(" ".join(block.title.lower().split()), block.line)
+    return Body(sections, update_blocks, prevention, seen, empty)
 
 
 _ADVICE = {
@@ -79,15 +84,24 @@ _ADVICE = {
 }
 
 
+# The sections `statusgen new --maintenance` writes, and what each should tell customers.
+_MAINTENANCE_ADVICE = {
+    "what we are doing": "tell customers what the work is and why they benefit from it",
+    "what you will notice": "tell customers what stops working, for how long, and what to do",
+}
+
+
 def advise(
     incident: Incident,
     path: Path,
     problems: Problems,
     estimate_line: int,
     headings: dict[SectionKey, int],
+    empty: dict[str, int] | None = None,
 ) -> None:
     """Warnings that keep customers in the loop: what is wrong, why, and what changes."""
     if incident.is_maintenance:
+        _advise_maintenance(path, problems, empty or {})
         return
     wanted = [SectionKey.PROBLEM]
     if incident.is_resolved:
@@ -119,3 +133,12 @@ def advise(
             )
     if incident.estimated_restore and incident.estimated_restore < incident.started:
         problems.warning(path, estimate_line, "`estimated_restore` is before `started`")
+
+
+def _advise_maintenance(path: Path, problems: Problems, empty: dict[str, int]) -> None:
+    """A maintenance announced with `new` and its sections never filled in tells customers
+    only the window."""
+    for title, advice in _MAINTENANCE_ADVICE.items():
+        if title in empty:
+            heading = title[0].upper() + title[1:]
+            problems.warning(path, empty[title], f"the `## {heading}` section is empty: {advice}")

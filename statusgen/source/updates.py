@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
@@ -51,23 +52,22 @@ def read_updates(
 ) -> list[Update]:
     """Parse each `###` block into an Update; newest first."""
     allowed = MAINTENANCE_STATUSES if kind is Kind.MAINTENANCE else INCIDENT_STATUSES
-    updates: list[Update] = []
-    seen: dict[datetime, int] = {}
-    for block in blocks:
-        update = _read_update(block, allowed, kind, zone, renderer, path, problems)
-        if update is None:
-            continue
-        if update.time in seen:
-            problems.error(
-                path,
-                block.line,
-                "two updates have the same time (the other is on "
-                f"line {seen[update.time]}): give each its own time; seconds are "
-                "allowed, e.g. `14:10:30`",
-            )
-            continue
-        seen[update.time] = block.line
-        updates.append(update)
+    read = [_read_update(b, allowed, kind, zone, renderer, path, problems) for b in blocks]
+    updates = [u for u in read if u is not None]
+    # Two updates may share a time (two people posting in one second): both are kept, in
+    # file order, each numbered by how many share its time below it, for an anchor of its own.
+    below: dict[datetime, int] = {}
+    for index in reversed(range(len(updates))):
+        update = updates[index]
+        twins = below.get(update.time, 0)
+        below[update.time] = twins + 1
+        if twins:
+            updates[index] = replace(update, twins_below=twins)
+    return newest_first(updates)
+
+
+def newest_first(updates: list[Update]) -> list[Update]:
+    """Newest first; updates sharing a time keep their order in the file."""
     return sorted(updates, key=lambda u: u.time, reverse=True)
 
 
@@ -146,5 +146,6 @@ def reconcile(
             )
         return updates, declared
     text = words.DERIVED_TEXT[final]
-    derived = Update(declared, final, f"<p>{text}</p>", text, declared_line, derived=True)
-    return sorted([*updates, derived], key=lambda u: u.time, reverse=True), declared
+    twins = sum(1 for u in updates if u.time == declared)  # an anchor of its own
+    derived = Update(declared, final, f"<p>{text}</p>", text, declared_line, True, twins)
+    return newest_first([*updates, derived]), declared

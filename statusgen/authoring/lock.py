@@ -1,0 +1,44 @@
+"""One writer at a time in an incidents folder, so that no update anyone was told was added
+is lost to another writer's rename."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+@contextmanager
+def writing(folder: Path) -> Iterator[None]:
+    """Hold the folder's lock. Files are replaced by rename, so the lock is on something that
+    stays: the folder itself, which also leaves nothing behind in it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = _open(folder)
+    try:
+        _lock(fd)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+if sys.platform == "win32":  # pragma: no cover - a folder cannot be opened there
+    import msvcrt
+
+    def _open(folder: Path) -> int:
+        # Hidden, so never read as an incident; never deleted, since removing a lock file
+        # while another process waits on it would let a third lock a new one beside it.
+        return os.open(folder / ".statusgen.lock", os.O_RDWR | os.O_CREAT, 0o644)
+
+    def _lock(fd: int) -> None:
+        msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+
+else:
+    import fcntl
+
+    def _open(folder: Path) -> int:
+        return os.open(folder, os.O_RDONLY)
+
+    def _lock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
