@@ -12,13 +12,19 @@ from typing import BinaryIO
 
 
 @contextmanager
-def atomic_file(path: Path, mode: int = 0o644) -> Iterator[BinaryIO]:
-    """A new file beside `path` to write into; renamed over `path` if the block succeeds."""
+def atomic_file(path: Path, mode: int = 0o644, durable: bool = True) -> Iterator[BinaryIO]:
+    """A new file beside `path` to write into; renamed over `path` if the block succeeds.
+
+    `durable`: flushed to the disk before the rename, so a power cut leaves the old file or
+    the new one, never an empty one (only a cache, rebuilt at will, can do without)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:

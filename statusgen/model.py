@@ -178,6 +178,7 @@ class Incident:
     updates: tuple[Update, ...]  # newest first
     prevention: Tasks
     source: str  # a digest of the file's bytes: the same source always gives the same incident
+    draft: bool = False  # checked like any file and previewed by `serve`, never published
 
     @property
     def is_maintenance(self) -> bool:

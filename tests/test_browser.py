@@ -555,3 +555,39 @@ def test_uptime_bars_are_readable_without_javascript(contexts: Contexts, base_ur
     )
     assert texts[-1] == "2026-11-20: Degraded performance"
     assert "2026-10-14: Major outage" in texts[expected.index("2026-10-14")]
+
+
+# --- 10. a component's name and its status stay on one line on a phone ------------------------
+
+
+# Each pair: an element holding a component's name followed by its status (`.status`, or `.state`
+# in a resolved incident's "Affected: Website (partial outage)").
+PAIRS = ".components li, .group h3, .affected li, .affected .pair"
+APART = """selector => [...document.querySelectorAll(selector)].flatMap(pair => {
+  const status = pair.querySelector('.status, .state');
+  if (!status) return [];
+  const before = document.createRange();
+  before.setStart(pair, 0);
+  before.setEndBefore(status);
+  const name = [...before.getClientRects()].filter(r => r.width > 0 && r.height > 0);
+  const lines = [...status.getClientRects()];
+  const together = name.some(n => lines.some(s => n.top < s.bottom && s.top < n.bottom));
+  return together ? [] : [pair.textContent.replace(/\\s+/g, ' ').trim()];
+})"""
+TOGETHER = [
+    pytest.param(path, width, id=f"{path}-{width}")
+    for path in (INDEX, ACTIVE, RESOLVED)
+    for width in (320, 390)
+]
+
+
+@pytest.mark.parametrize(("path", "width"), TOGETHER)
+def test_component_names_and_statuses_stay_together_on_phones(
+    contexts: Contexts, base_url: str, path: str, width: int
+) -> None:
+    with contexts.page(**{**PHONE, "viewport": {"width": width, "height": 844}}) as page:
+        _open(page, base_url, path)
+        pairs = page.evaluate(f"() => document.querySelectorAll({PAIRS!r}).length")
+        apart = page.evaluate(APART, PAIRS)
+    assert pairs > 0, f"{path}: no component with its status found; has the theme changed?"
+    assert apart == [], f"{path} at {width} px puts a component's status on another line: {apart}"

@@ -160,12 +160,14 @@ def test_serve_injects_live_reload_and_streams_each_build(project: Project) -> N
         assert page.count("/_statusgen/live.js") == 1
         assert f"{tag}</body>" in page
         assert OLD_TITLE in page
-        on_disk = project.page("index.html")
+        # serve publishes its preview (drafts included) beside the site, never into site/
+        preview = project.root / ".site.statusgen" / "preview"
+        on_disk = (preview / "index.html").read_text(encoding="utf-8")
         assert "_statusgen" not in on_disk
         assert page.replace(tag, "") == on_disk
         code, story, _ = _fetch(f"{base}incidents/{SLUG}/")
         assert code == 200 and tag in story
-        assert "_statusgen" not in project.page(f"incidents/{SLUG}/index.html")
+        assert "_statusgen" not in (preview / f"incidents/{SLUG}/index.html").read_text("utf-8")
         code, feed, _ = _fetch(f"{base}feed.xml")
         assert code == 200 and "_statusgen" not in feed
 

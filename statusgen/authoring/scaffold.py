@@ -22,6 +22,8 @@ _PROMPTS = {
 }
 
 SITE_CONFIG = """\
+# Change these before you publish: customers follow `contact` to reach a person, and feeds
+# and the API link to `base_url`.
 [site]
 title = "Example Status"
 base_url = "https://status.example.com/"
@@ -146,7 +148,8 @@ def write_new(config: Config, slug: str, text: str) -> Path:
 
 
 def example_incident(now: datetime) -> tuple[str, str]:
-    """The one example a new site starts with: resolved, complete, and kind to copy."""
+    """The one example a new site starts with: resolved, complete, and kind to copy. It is a
+    draft, so `serve` shows it and no build ever publishes an outage that never happened."""
     started, resolved = now - timedelta(days=1, hours=2), now - timedelta(days=1)
     slug = f"{started:%Y-%m-%d}-slow-website"
     return slug, (
@@ -157,6 +160,9 @@ def example_incident(now: datetime) -> tuple[str, str]:
         f"started: {stamp(started)}\n"
         f"estimated_restore: {stamp(started + timedelta(hours=3))}\n"
         f"resolved: {stamp(resolved)}\n"
+        "# An example to copy: `statusgen serve` shows it, `statusgen build` never publishes\n"
+        "# it. Delete this file once you have written your own.\n"
+        "draft: true\n"
         "---\n\n"
         "## Problem\nPages on our website took up to 20 seconds to load.\n\n"
         "## Cause\nA cache server ran out of memory and stopped serving pages.\n\n"

@@ -1,5 +1,12 @@
 """One build: load and validate, render into bytes, publish."""
 
-from statusgen.build.builder import Builder, BuildOptions, BuildResult, build, cache_file
+from statusgen.build.builder import (
+    Builder,
+    BuildOptions,
+    BuildResult,
+    build,
+    cache_file,
+    preview_for,
+)
 
-__all__ = ["BuildOptions", "BuildResult", "Builder", "build", "cache_file"]
+__all__ = ["BuildOptions", "BuildResult", "Builder", "build", "cache_file", "preview_for"]

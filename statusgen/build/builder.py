@@ -25,6 +25,7 @@ from statusgen.source.times import resolve_now
 from statusgen.state.clock import clock_warnings, next_change
 
 CACHE = "parsed.cache"
+PREVIEW = "preview"
 
 
 @dataclass
@@ -47,6 +48,9 @@ class BuildOptions:
     out: Path | None = None  # `--out`; otherwise the configuration's output folder
     strict: bool = False  # warnings fail the build
     write: bool = True  # False: check only
+    # `serve`: drafts included, published to a preview beside the site (`preview_for`) and
+    # never to the site itself.
+    preview: bool = False
 
 
 def _check_output(config: Config, output: Path, problems: Problems) -> None:
@@ -71,6 +75,12 @@ def _check_output(config: Config, output: Path, problems: Problems) -> None:
 
 def cache_file(output: Path) -> Path:
     return store_for(output) / CACHE
+
+
+def preview_for(output: Path) -> Path:
+    """Where `serve` publishes: inside the site's own store, so no web server serving the site
+    and no copy of it (`rsync -a site/ ...`) ever sees a draft."""
+    return store_for(output) / PREVIEW
 
 
 class Builder:
@@ -120,16 +130,27 @@ class Builder:
 
         `at` overrides the clock for this one build (`watch` looks again at the same moment).
         """
+        result = self._build(at)
+        # Only after publishing, so the cache never takes the room the site needs on a nearly
+        # full disk, and only beside a site statusgen publishes (a refusal leaves no trace).
+        output = self._output
+        if self.options.write and self.keep_cache and output and store_for(output).is_dir():
+            self.save_cache(output)
+        return result
+
+    def _build(self, at: datetime | None) -> BuildResult:
         problems = Problems()
         config = self.config = load_config(self.config_path, problems)
         if config is None:
             return BuildResult(problems)
         moment = self.moment = at or self._now(config)
-        output = self.options.out if self.options.out is not None else config.output_dir
+        output = self.site_output(config)
+        if self.options.preview:
+            output = preview_for(output)
         loaded = self._load(config, output, problems)
         if loaded is None:
             return BuildResult(problems, output)
-        site = Site(config.site, loaded[0], moment)
+        site = Site(config.site, self._shown(loaded[0]), moment)
         clock_warnings(site, problems)
         rendered = self._render(site, loaded[1], output, problems)
         if rendered is None:
@@ -140,6 +161,17 @@ class Builder:
         if not problems.fails(self.options.strict) and self.options.write:
             self._publish(rendered, output, result)
         return result
+
+    def site_output(self, config: Config) -> Path:
+        """The folder `build` publishes (`serve` previews beside it)."""
+        return self.options.out if self.options.out is not None else config.output_dir
+
+    def _shown(self, incidents: tuple[Incident, ...]) -> tuple[Incident, ...]:
+        """Drafts are left out of everything published; `check` looks at them like any file
+        (clock warnings included), and `serve` previews them."""
+        if self.options.preview or not self.options.write:
+            return incidents
+        return tuple(i for i in incidents if not i.draft)
 
     def _now(self, config: Config) -> datetime:
         try:
@@ -159,8 +191,6 @@ class Builder:
         # The model is large and long-lived: without this, the cycle collector would walk all
         # of it again and again while the pages are drawn (a fifth of a rebuild at 10,000).
         gc.freeze()
-        if self.options.write and usable and self.keep_cache:
-            self.save_cache(output)
         theme = load_theme(config.templates_dir, problems)
         return None if problems.errors else (incidents, theme)
 

@@ -32,7 +32,9 @@ def config_path(given: str | None) -> Path:
     return found.resolve()
 
 
-def build_options(args: argparse.Namespace, write: bool = True) -> BuildOptions:
+def build_options(
+    args: argparse.Namespace, write: bool = True, preview: bool = False
+) -> BuildOptions:
     out = getattr(args, "out", None)
     return BuildOptions(
         config_path(args.config),
@@ -40,6 +42,7 @@ def build_options(args: argparse.Namespace, write: bool = True) -> BuildOptions:
         out=Path(out) if out else None,
         strict=args.strict,
         write=write,
+        preview=preview,
     )
 
 
@@ -100,4 +103,4 @@ def watch(args: argparse.Namespace) -> ExitCode:
 def serve(args: argparse.Namespace) -> ExitCode:
     from statusgen.live.serve import serve as serve_site
 
-    return serve_site(Builder(build_options(args)), args.port)
+    return serve_site(Builder(build_options(args, preview=True)), args.port)

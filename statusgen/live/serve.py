@@ -1,4 +1,10 @@
-"""`statusgen serve`: `watch`, plus the published site on 127.0.0.1 with live reload."""
+"""`statusgen serve`: `watch`, plus a preview of the site on 127.0.0.1 with live reload.
+
+The preview includes drafts (marked as such), so it is published into the site's own store
+(`build.preview_for`), never where `build` publishes: a web server serving the site, or a copy
+of it, can never show a draft. Until the preview has built once, the last site `build` or
+`watch` published is served instead, so a broken file never leaves the author with nothing.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from statusgen.build import Builder, BuildResult
+from statusgen.build import Builder, BuildResult, preview_for
 from statusgen.live.livereload import LiveHandler, LiveState
 from statusgen.live.watch import Watcher, follows_clock, report_build, stop_on_terminate
 from statusgen.problems import ExitCode
@@ -28,20 +34,25 @@ def serve(builder: Builder, port: int) -> ExitCode:
     with stop_on_terminate():
         try:
             first = watcher.build()  # before the server's threads start, so it may use every core
-            output = first.output or (builder.config_path.parent / "site")
-            server = _listen(live, output, port)
+            site = (
+                builder.site_output(builder.config)
+                if builder.config is not None
+                else builder.config_path.parent / "site"
+            )
+            output = first.output or preview_for(site)
+            server = _listen(live, output, site, port)
             if server is None:
                 return ExitCode.PROBLEMS
             try:
-                if not output.exists():
+                if not output.exists() and not site.exists():
                     print(
                         "The site has not built yet: fix the problems above and save.",
                         file=sys.stderr,
                         flush=True,
                     )
                 print(
-                    f"Serving {output} at http://127.0.0.1:{server.server_port}/ with live "
-                    "reload (Ctrl-C to stop)",
+                    f"Serving a preview of {site}, drafts included, at "
+                    f"http://127.0.0.1:{server.server_port}/ with live reload (Ctrl-C to stop)",
                     flush=True,
                 )
                 watcher.run(first)
@@ -67,14 +78,21 @@ class _Server(http.server.ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
-def _listen(live: LiveState, output: Path, port: int) -> _Server | None:
-    """Serve `output` on 127.0.0.1 from a thread of its own; None if the port is taken."""
-    handler = type("Handler", (LiveHandler,), {"live": live, "root": output})
+def _listen(live: LiveState, preview: Path, site: Path, port: int) -> _Server | None:
+    """Serve the preview on 127.0.0.1 from a thread of its own (the published `site` until the
+    preview has built once); None if the port is taken."""
+
+    kinds: dict[Path, type[LiveHandler]] = {
+        root: type("Handler", (LiveHandler,), {"live": live, "root": root})
+        for root in (preview, site)
+    }
+
+    def handler(*args: Any) -> LiveHandler:
+        root = site if not preview.exists() and site.exists() else preview
+        return kinds[root](*args, directory=str(root))
+
     try:
-        server = _Server(
-            ("127.0.0.1", port),
-            lambda *a: handler(*a, directory=str(output)),
-        )
+        server = _Server(("127.0.0.1", port), handler)
     except OSError as exc:
         print(
             f"statusgen: cannot listen on 127.0.0.1:{port} ({exc.strerror}); try another --port",

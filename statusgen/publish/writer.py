@@ -18,7 +18,7 @@ from pathlib import Path
 from statusgen.digest import digest
 from statusgen.problems import PublishError
 from statusgen.publish.manifest import Manifest, Manifests, intact, present
-from statusgen.publish.slots import Slot
+from statusgen.publish.slots import Slot, sync_folder
 
 SLOTS = ("a", "b")
 WRITERS = 4
@@ -170,7 +170,9 @@ def _apply(plan: _Plan, files: dict[str, bytes], store: Path, manifests: Manifes
             slot.remove(path)
     else:
         slot.remove_all_but(manifest)
+    slot.sync()
     manifests.write(slot.root, manifest)
+    sync_folder(store)  # the manifest's new name, before the link names this slot
 
 
 def _switch(output: Path, slot: Path) -> None:
@@ -179,3 +181,4 @@ def _switch(output: Path, slot: Path) -> None:
     link.unlink(missing_ok=True)
     os.symlink(os.path.relpath(slot, output.parent), link)
     os.replace(link, output)
+    sync_folder(output.parent)  # so that the switch itself survives a power cut

@@ -3,8 +3,8 @@ and one whose size and times did not change is not even read."""
 
 from __future__ import annotations
 
+import json
 import os
-import pickle
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,8 +12,9 @@ from pathlib import Path
 from statusgen.atomic import atomic_file
 from statusgen.model import Incident
 from statusgen.problems import Problem
+from statusgen.source.cache_format import codec_for
 
-FORMAT = 1
+FORMAT = 2  # 1 was a pickle, which could run code when read
 # File times are kept at a coarse tick (a few milliseconds; whole seconds on some file systems,
 # two on FAT): a file written within this long before it was read may change again without its
 # times changing, so it is read again next time to be sure.
@@ -60,21 +61,35 @@ class ParseCache:
         """The cache saved at `file`, or an empty one if it is missing, damaged or stale."""
         try:
             with file.open("rb") as handle:
-                saved = pickle.load(handle)
-            if saved["format"] == FORMAT and saved["context"] == context:
-                return ParseCache(context, saved["entries"])
+                header = json.loads(handle.readline())
+                if header != {"format": FORMAT, "context": context}:
+                    return ParseCache(context)
+                decode = codec_for(Parsed).decode
+                entries = {}
+                for line in handle:
+                    path, parsed = json.loads(line)
+                    entries[path] = decode(parsed)
+            return ParseCache(context, entries)
         except Exception:  # anything wrong with a cache only costs time
-            pass
-        return ParseCache(context)
+            return ParseCache(context)
 
     def save(self, file: Path) -> None:
+        """One line of JSON for the header, then one per file in path order: the same
+        entries always give the same bytes, and no second copy of the whole is in memory."""
         if not self.dirty:
             return
-        data = {"format": FORMAT, "context": self.context, "entries": self.entries}
-        # Only the builder may read what it wrote; streamed, so no second copy is in memory.
-        with atomic_file(file, mode=0o600) as handle:
-            pickle.dump(data, handle, pickle.HIGHEST_PROTOCOL)
+        encode = codec_for(Parsed).encode
+        # Only the builder may read what it wrote.
+        with atomic_file(file, mode=0o600, durable=False) as handle:
+            header = {"format": FORMAT, "context": self.context}
+            handle.write(_line(header))
+            for path in sorted(self.entries):
+                handle.write(_line([path, encode(self.entries[path])]))
         self.dirty = False
+
+
+def _line(value: object) -> bytes:
+    return json.dumps(value, separators=(",", ":")).encode("ascii") + b"\n"
 
 
 def clock_ns() -> int:

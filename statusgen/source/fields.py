@@ -27,6 +27,7 @@ KEYS = (
     "scheduled_start",
     "scheduled_end",
     "completed",
+    "draft",
 )
 _ONLY_FOR = {
     "started": Kind.INCIDENT,
@@ -37,6 +38,7 @@ _ONLY_FOR = {
     "completed": Kind.MAINTENANCE,
 }
 _STATUSES = [s.value for s in ComponentStatus if s is not ComponentStatus.OPERATIONAL]
+_FLAGS = {"true": True, "yes": True, "false": False, "no": False}
 E = TypeVar("E", Kind, Impact)
 
 
@@ -87,6 +89,21 @@ class Fields:
                 f"`{key}: {value}` is not one of {', '.join(names)}{suggest(value.lower(), names)}",
             )
             return default
+
+    def flag(self, key: str) -> bool:
+        """`true` or `false` (also `yes` or `no`); absent is false."""
+        value = self.text(key)
+        if value is None:
+            return False
+        word = value.lower()
+        if word not in _FLAGS:
+            self.problems.error(
+                self.path,
+                self.line(key),
+                f"`{key}: {value}` is neither true nor false: write `{key}: true` or remove it",
+            )
+            return False
+        return _FLAGS[word]
 
     def time(self, key: str, required: bool = False) -> datetime | None:
         value = self.text(key, required)

@@ -114,6 +114,7 @@ def _build(
         updates=tuple(updates),
         prevention=Tasks(*count_tasks(parts.prevention)),
         source=source,
+        draft=fields.flag("draft"),
     )
     advise(incident, path, problems, fields.line("estimated_restore"), parts.headings, parts.empty)
     return incident
