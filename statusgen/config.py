@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import stat
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,6 +75,9 @@ def load_config(path: Path, problems: Problems, before_going_live: bool = False)
 
     `before_going_live` (`statusgen check`) also warns about placeholder addresses."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a pipe would hang every command
+            problems.error(path, 1, "is not a regular file: the configuration must be one")
+            return None
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         problems.error(path, 1, f"cannot read the configuration: {exc}")

@@ -56,6 +56,15 @@ def test_a_reference_to_a_control_character_is_left_out_with_a_warning(project: 
     assert "A  B" in project.page("incidents/2026-11-20-card-payments/index.html")
 
 
+def test_a_reference_html_reads_as_a_visible_character_is_kept_without_warning(
+    project: Project,
+) -> None:
+    project.write(INCIDENT, RESOLVED.replace("work again for everyone.", "cost &#128;5"))
+    result = project.build()
+    assert "character references" not in result.err
+    assert "cost €5" in project.page("incidents/2026-11-20-card-payments/index.html")
+
+
 def test_a_yaml_escape_of_a_control_character_in_a_title_is_left_out(project: Project) -> None:
     project.write(
         INCIDENT, RESOLVED.replace("title: Card payments failing at checkout", 'title: "a\\u000bb"')
@@ -319,27 +328,39 @@ def test_an_untouched_prevention_prompt_counts_no_actions(project: Project) -> N
     )
 
 
-@pytest.mark.parametrize(
-    ("line", "hint"),
-    [
-        ('title: "Card payments', "a quote opened on this line is not closed"),
-        ("title Card payments", "write each key as `key: value`"),
-        ("components: [checkout, payments-api", "expected ',' or ']'"),
-    ],
-)
-def test_a_yaml_mistake_is_reported_on_its_own_line(project: Project, line: str, hint: str) -> None:
-    text = RESOLVED.replace("title: Card payments failing at checkout", "title: x")
-    text = text.replace("impact: major\n", "impact: major\nkind: incident\n")
-    lines = text.split("\n")
-    mistake = 3 if line.startswith("title") else 5
-    key = "title" if line.startswith("title") else "components"
-    lines = [line if entry.startswith(f"{key}:") else entry for entry in lines]
-    if key == "title":  # put the mistake on line 3
-        lines[1], lines[2] = lines[2], lines[1]
-    project.write(INCIDENT, "\n".join(lines))
+def test_a_new_incident_with_its_prompts_untouched_counts_no_actions(project: Project) -> None:
+    made = project.run(
+        "new", "API errors", "--components", "checkout", "--impact", "major", "--now", NOW
+    )
+    assert made.code == 0, made.err
+    path = project.root / made.out.strip().splitlines()[-1]
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("## Problem\n", "## Problem\nErrors.\n"), encoding="utf-8")
+    assert project.build().code == 0
+    page = project.page(f"incidents/{path.stem}/index.html")
+    assert "prevention actions done" not in page
+
+
+# Front matter lines (the file's lines 2, 3, ...), the line of the mistake, and what is said.
+YAML_MISTAKES = [
+    (["impact: major", 'title: "Card payments', "started: x"], 3, "a quote opened on this"),
+    (["impact: major", "title Card payments", "started: x"], 3, "write each key as"),
+    (["impact: major", "components: [checkout, payments-api", "title: x"], 3, "expected ','"),
+    (["impact: major", "components: {checkout: minor", "title: x"], 3, "expected ','"),
+    (["impact: major", "title: Payments: down", "started: x"], 3, "must be in quotes"),
+    (["impact: major", 'title: "a\\qb"', "started: x"], 3, "unknown escape"),
+    (["title: x", " impact: major", "started: y"], 3, "must be in quotes"),
+]
+
+
+@pytest.mark.parametrize(("lines", "line", "hint"), YAML_MISTAKES)
+def test_a_yaml_mistake_is_reported_on_its_own_line(
+    project: Project, lines: list[str], line: int, hint: str
+) -> None:
+    project.write(INCIDENT, "---\n" + "\n".join(lines) + "\n---\n\n## Problem\nx\n")
     result = project.build()
     assert result.code == 1
-    assert f"{INCIDENT}:{mistake}: error: front matter is not valid YAML" in result.err, result.err
+    assert f"{INCIDENT}:{line}: error: front matter is not valid YAML" in result.err, result.err
     assert hint in result.err
 
 

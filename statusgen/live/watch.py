@@ -33,6 +33,7 @@ SETTLE = 0.03
 # ...but never longer than this after the first event, even if a tool keeps writing.
 MOST = 1.0
 FULL_COLLECTION_EVERY = 100
+LONGEST_WAIT = 24 * 60 * 60.0
 
 
 class Watcher:
@@ -130,7 +131,9 @@ class Watcher:
         if not self.follow_clock or result.next_change is None:
             return None
         seconds = (result.next_change - datetime.now(UTC)).total_seconds()
-        return time.monotonic() + max(seconds, 1.0)
+        # A change centuries ahead is beyond what a wait accepts (OverflowError): look again
+        # after a day, which only rebuilds if something did change.
+        return time.monotonic() + min(max(seconds, 1.0), LONGEST_WAIT)
 
     def _wait(self, due: float | None) -> bool:
         """Until a batch of changes has settled or `due` comes; False once stopped."""

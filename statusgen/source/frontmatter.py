@@ -124,7 +124,7 @@ def read_document(text: str, problems: Problems, path: Path) -> Document:
         hint = ""
         if "mapping values are not allowed" in str(exc.problem):
             hint = " (a value containing `: ` must be in quotes)"
-        elif "quoted scalar" in str(exc.context):
+        elif "quoted scalar" in str(exc.context) and "end of stream" in str(exc.problem):
             hint = " (a quote opened on this line is not closed)"
         elif "could not find expected ':'" in str(exc.problem):
             hint = " (write each key as `key: value`)"

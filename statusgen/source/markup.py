@@ -118,12 +118,19 @@ def plain_text(source: str) -> str:
     return INVISIBLE.sub("", html.unescape(nh3.clean(source, tags=set()))).strip()
 
 
+def _as_html_reads(code: int) -> str:
+    """HTML reads `&#128;` to `&#159;` as the Windows-1252 characters (`&#128;` is €)."""
+    if 0x80 <= code <= 0x9F:
+        return bytes([code]).decode("cp1252", errors="replace").replace("\ufffd", chr(code))
+    return chr(code)
+
+
 def invisible_reference(source: str) -> int | None:
     """The first line (1-based) with a numeric character reference to an invisible character,
     which HTML would decode into text no feed or calendar may hold."""
     for match in _REFERENCE.finditer(source):
         number = match.group(1)
         code = int(number[1:], 16) if number[0] in "xX" else int(number)
-        if code > 0x10FFFF or code == 0 or INVISIBLE.match(chr(code)):
+        if code > 0x10FFFF or code == 0 or INVISIBLE.match(_as_html_reads(code)):
             return source.count("\n", 0, match.start()) + 1
     return None
