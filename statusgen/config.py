@@ -76,7 +76,9 @@ def load_config(path: Path, problems: Problems, before_going_live: bool = False)
     `before_going_live` (`statusgen check`) also warns about placeholder addresses."""
     try:
         if not stat.S_ISREG(path.stat().st_mode):  # a pipe would hang every command
-            problems.error(path, 1, "is not a regular file: the configuration must be one")
+            problems.error(
+                path, 1, "is not a regular file: the configuration must be an ordinary file"
+            )
             return None
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -203,10 +205,10 @@ class _TextReader:
             return ""
         value, removed = without_invisible(value)
         if len(value.splitlines()) > 1:
-            self.problems.error(self.path, line, f"`{key}` must be one line")
+            self.problems.error(self.path, line, f"`{key}` must be one line: remove the line break")
             return ""
         if required and not value.strip():
-            self.problems.error(self.path, line, f"[{self.name}] `{key}` is empty")
+            self.problems.error(self.path, line, f"[{self.name}] `{key}` is empty: give it a value")
             return ""
         if removed:
             self.problems.warning(

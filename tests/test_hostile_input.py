@@ -139,6 +139,24 @@ def test_control_characters_in_the_configuration_are_left_out_with_a_warning(
     assert "Login" in project.page("index.html")
 
 
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ('"a\\r\\nb"', "`title` must be one line: remove the line break"),
+        ('"  "', "[site] `title` is empty: give it a value"),
+        ('"\\u0000"', "[site] `title` is empty: give it a value"),
+    ],
+)
+def test_a_site_title_that_no_feed_or_calendar_can_hold_is_an_error(
+    project: Project, value: str, message: str
+) -> None:
+    project.write("statusgen.toml", CONFIG.replace('"Test Status"', value))
+    result = project.build()
+    assert result.code == 1, result.err
+    assert f"statusgen.toml:2: error: {message}" in result.err
+    _only_problem_lines(result.err)
+
+
 # ---------------------------------------------------------------- item 3: no hang, no crawl
 
 
@@ -164,7 +182,7 @@ def test_a_pipe_and_a_link_to_a_device_are_not_read(project: Project) -> None:
     for name in ("x.md", "zero.md"):
         assert (
             f"incidents/{name}:1: error: is not a regular file (a pipe, a device or a link to "
-            "one) and is not read: incident files must be ordinary files" in result.stderr
+            "one) and is not read: replace it with an ordinary file, or remove it" in result.stderr
         )
     _only_problem_lines(result.stderr)
 

@@ -116,7 +116,7 @@ def _look(name: str, cache: ParseCache, todo: list[Todo], problems: Problems) ->
 
 _NOT_REGULAR = (
     "is not a regular file (a pipe, a device or a link to one) and is not read: "
-    "incident files must be ordinary files"
+    "replace it with an ordinary file, or remove it"
 )
 
 
