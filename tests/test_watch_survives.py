@@ -3,6 +3,9 @@ good is reported as a problem, the last good site stays, and the next good save 
 
 from __future__ import annotations
 
+import time
+from datetime import UTC, datetime
+
 import pytest
 from conftest import NOW, RESOLVED, Project
 from test_watch import INCIDENT, edit, watch
@@ -10,6 +13,7 @@ from test_watch import INCIDENT, edit, watch
 from statusgen.build import Builder, BuildResult
 from statusgen.build.builder import BuildOptions
 from statusgen.live.watch import Watcher, report_build
+from statusgen.problems import Problems
 
 
 def test_a_build_that_raises_is_a_problem_line_and_the_next_save_is_built(
@@ -89,3 +93,17 @@ def test_a_save_that_used_to_stop_watch_is_reported_and_watch_goes_on(
         assert "Payments work again" in project.page("feed.xml")
     finally:
         command.kill()
+
+
+def test_a_clock_change_centuries_ahead_is_looked_at_again_within_a_day(
+    project: Project,
+) -> None:
+    """A wait longer than the platform accepts raised OverflowError outside any build."""
+    builder = Builder(BuildOptions(config_path=project.root / "statusgen.toml"))
+    watcher = Watcher(builder, lambda result: None, follow_clock=True)
+    far = BuildResult(Problems(), next_change=datetime(2999, 12, 31, tzinfo=UTC))
+    due = watcher._next_clock_build(far)
+    assert due is not None
+    assert due - time.monotonic() <= 24 * 60 * 60
+    with watcher._wake:  # the wait itself accepts it
+        watcher._wake.wait(min(due - time.monotonic(), 0.01))
