@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import re
+import stat
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from statusgen.model import Component, SiteInfo
+from statusgen.model import Component, SiteInfo, without_invisible
 from statusgen.problems import Problems, suggest
 
 CONFIG_NAME = "statusgen.toml"
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# `\Z`, not `$`: `$` also matches before a final newline, and a file name may end in one.
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _SITE_KEYS = ("title", "base_url", "timezone", "description", "contact", "feed_entries")
 _PATH_KEYS = ("incidents", "templates", "output")
 _COMPONENT_KEYS = ("id", "name", "group", "description")
@@ -68,9 +70,16 @@ class _Lines:
         return self.lines.get((table, index, key)) or self.lines.get((table, index, ""), 1)
 
 
-def load_config(path: Path, problems: Problems) -> Config | None:
-    """Read and validate the configuration; None when it has errors."""
+def load_config(path: Path, problems: Problems, before_going_live: bool = False) -> Config | None:
+    """Read and validate the configuration; None when it has errors.
+
+    `before_going_live` (`statusgen check`) also warns about placeholder addresses."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a pipe would hang every command
+            problems.error(
+                path, 1, "is not a regular file: the configuration must be an ordinary file"
+            )
+            return None
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         problems.error(path, 1, f"cannot read the configuration: {exc}")
@@ -83,7 +92,10 @@ def load_config(path: Path, problems: Problems) -> Config | None:
         problems.error(path, int(where.group(1)) if where else 1, f"not valid TOML: {message}")
         return None
     before = len(problems.errors)
-    config = _read(path, data, _Lines(text), problems)
+    lines = _Lines(text)
+    config = _read(path, data, lines, problems)
+    if before_going_live:
+        _warn_placeholders(path, config.site, lines, problems)
     return config if len(problems.errors) == before else None
 
 
@@ -111,7 +123,7 @@ def _read(path: Path, data: dict[str, Any], lines: _Lines, problems: Problems) -
             f"`Europe/Berlin`{suggest(timezone, sorted(available_timezones()))}",
         )
         timezone = "UTC"
-    contact = text.get("contact")
+    contact = _contact(path, text.get("contact"), lines, problems)
     if not contact:
         problems.warning(
             path,
@@ -191,11 +203,25 @@ class _TextReader:
         if not isinstance(value, str):
             self.problems.error(self.path, line, f"`{key}` must be text in quotes")
             return ""
+        value, removed = without_invisible(value)
+        if len(value.splitlines()) > 1:
+            self.problems.error(self.path, line, f"`{key}` must be one line: remove the line break")
+            return ""
+        if required and not value.strip():
+            self.problems.error(self.path, line, f"[{self.name}] `{key}` is empty: give it a value")
+            return ""
+        if removed:
+            self.problems.warning(
+                self.path,
+                line,
+                f"invisible control characters in `{key}` (written as escapes such as "
+                "`\\u000b`) were left out",
+            )
         return value.strip()
 
 
 def _base_url(path: Path, url: str, lines: _Lines, problems: Problems) -> str:
-    if url and not re.match(r"^https?://[^/\s]+", url):
+    if url and not re.match(r"^https?://[^/\s\\?#@\"<>]+(/[^\s\\?#\"<>]*)?$", url):
         problems.error(
             path,
             lines.of("site", "base_url"),
@@ -203,6 +229,41 @@ def _base_url(path: Path, url: str, lines: _Lines, problems: Problems) -> str:
             "e.g. `https://status.example.com/`",
         )
     return url if url.endswith("/") else url + "/"
+
+
+# What a customer's click on "Contact us" may open: a web page, an e-mail or a phone call.
+_CONTACT = re.compile(
+    r"^(?:https?://[^/\s\"<>]++[^\s\"<>]*|mailto:[^\s:\"<>]+|tel:[0-9+() .-]+)$", re.IGNORECASE
+)
+
+
+def _contact(path: Path, contact: str, lines: _Lines, problems: Problems) -> str:
+    """Every page links to `contact`: anything but a web, mail or phone address (such as
+    `javascript:` or `data:`) would run or open something on a customer's click."""
+    if contact and not _CONTACT.match(contact):
+        problems.error(
+            path,
+            lines.of("site", "contact"),
+            f"`contact` = `{contact}` must be a web address (`https://...`), an e-mail address "
+            "(`mailto:help@your-company.com`) or a phone number (`tel:+4930123456`)",
+        )
+        return ""
+    return contact
+
+
+# Addresses reserved for examples (RFC 2606): on a live page they lead nowhere.
+_PLACEHOLDER = re.compile(r"(?:^|[/@.])example\.(?:com|org|net)(?:$|[/:?#])", re.IGNORECASE)
+
+
+def _warn_placeholders(path: Path, site: SiteInfo, lines: _Lines, problems: Problems) -> None:
+    for key, value in (("base_url", site.base_url), ("contact", site.contact)):
+        if value and _PLACEHOLDER.search(value):
+            problems.warning(
+                path,
+                lines.of("site", key),
+                f"`{key}` = `{value}` is an example address: customers would follow it "
+                "to nowhere; put your own address here before you publish",
+            )
 
 
 def _feed_entries(path: Path, site: dict[str, Any], lines: _Lines, problems: Problems) -> int:

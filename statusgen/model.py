@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -11,6 +12,17 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from statusgen.digest import digest
+
+# C0 and C1 controls other than tab and newline, lone surrogates and the XML non-characters:
+# invisible in an editor, invalid in HTML and XML (lxml refuses them in a feed), and usually
+# pasted by accident. No text in the model may hold one, however it was written.
+INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def without_invisible(text: str) -> tuple[str, bool]:
+    """The text without invisible characters, and whether it had any."""
+    clean = INVISIBLE.sub("", text)
+    return clean, len(clean) != len(text)
 
 
 class Kind(StrEnum):
@@ -179,6 +191,9 @@ class Incident:
     prevention: Tasks
     source: str  # a digest of the file's bytes: the same source always gives the same incident
     draft: bool = False  # checked like any file and previewed by `serve`, never published
+    # Relative link and image targets in the text, with their lines: checked against the
+    # paths the build produces, since only the build knows them.
+    relative_links: tuple[tuple[str, int], ...] = ()
 
     @property
     def is_maintenance(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from pathlib import Path
@@ -39,7 +40,18 @@ class Problem:
                 shown = self.path
             if shown.parts[:1] == ("..",):
                 shown = self.path
-        return f"{shown}:{self.line}: {self.level}: {self.message}"
+        return f"{_one_line(str(shown))}:{self.line}: {self.level}: {_one_line(self.message)}"
+
+
+# Characters that would break a problem's one line or hide what it says on a terminal: line
+# ends, controls, lone surrogates (unprintable) and bidi overrides. They are shown as escapes.
+_UNSHOWABLE = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def _one_line(text: str) -> str:
+    return _UNSHOWABLE.sub(lambda found: ascii(found.group(0))[1:-1], text)
 
 
 @dataclass

@@ -144,6 +144,17 @@ def test_init_writes_a_site_that_passes_strict_check_and_builds(project: Project
     assert f"created {fresh / 'statusgen.toml'}" in result.out
     assert f"created {examples[0]}" in result.out
 
+    # `check` asks for the site's own addresses in place of the placeholders, and nothing else
+    checked = project.run("check", "--config", str(fresh), "--now", NOW)
+    assert checked.code == 0, checked.err
+    assert "0 errors, 2 warnings" in checked.out
+    assert checked.err.count("is an example address") == 2, checked.err
+    config = fresh / "statusgen.toml"
+    config.write_text(
+        config.read_text()
+        .replace("status.example.com", "status.acme.test")
+        .replace("support@example.com", "support@acme.test")
+    )
     checked = project.run("check", "--strict", "--config", str(fresh), "--now", NOW)
     assert checked.code == 0, checked.err
     assert "0 errors, 0 warnings" in checked.out

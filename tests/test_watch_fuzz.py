@@ -22,7 +22,11 @@ from test_watch import Command
 SAVES = 300
 SEED = 20261120
 QUIET = 2.0  # no build line for this long after the last save: watch has caught up
-BAD_CASES = sorted((ROOT / "tests" / "cases" / "bad").glob("*.md"))
+# Malformed files, and the hostile ones that once stopped `watch` for good (control characters
+# reached through references and escapes, a time in the year 9999, ...).
+BAD_CASES = sorted((ROOT / "tests" / "cases" / "bad").glob("*.md")) + sorted(
+    (ROOT / "tests" / "cases" / "hostile").glob("*.md")
+)
 STATUSES = ["Investigating", "Identified", "Monitoring", "Update", "Resolved"]
 
 
@@ -48,13 +52,14 @@ def _good(rng: random.Random, number: int) -> str:
     return make_incident(body=body, updates=updates, **fields)
 
 
-def _save(path: Path, text: str) -> None:
-    """As editors do: a temporary file renamed over the old one, or a write in place."""
-    if path.exists() and hash(text) % 2:
-        path.write_text(text, encoding="utf-8")
+def _save(path: Path, text: str | bytes, in_place: bool) -> None:
+    """As editors do: a write in place, or a temporary file renamed over the old one."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    if in_place and path.exists():
+        path.write_bytes(data)
         return
     temporary = path.with_name(f".{path.name}.swp")
-    temporary.write_text(text, encoding="utf-8")
+    temporary.write_bytes(data)
     os.replace(temporary, path)
 
 
@@ -94,11 +99,11 @@ def test_watch_survives_random_saves_and_ends_like_a_clean_build(project: Projec
             path = incidents / name
             action = rng.random()
             if action < 0.55:
-                _save(path, _good(rng, number))
+                _save(path, _good(rng, number), rng.random() < 0.5)
                 done.append(f"good {name}")
             elif action < 0.85:
                 case = rng.choice(BAD_CASES)
-                _save(path, case.read_text(encoding="utf-8"))
+                _save(path, case.read_bytes(), rng.random() < 0.5)
                 done.append(f"bad {name} <- {case.name}")
             elif action < 0.95:
                 path.unlink(missing_ok=True)
@@ -116,7 +121,7 @@ def test_watch_survives_random_saves_and_ends_like_a_clean_build(project: Projec
         for name in names:
             path = incidents / name
             if path.exists():
-                _save(path, _good(rng, SAVES))
+                _save(path, _good(rng, SAVES), in_place=False)
         done.append("all good")
         last = _caught_up(watch)
         assert watch.process.poll() is None, "watch ended"

@@ -19,6 +19,7 @@ from statusgen.problems import Problems, PublishError, RenderError, TimeError, U
 from statusgen.publish.manifest import Manifests
 from statusgen.publish.writer import publish, published, store_for
 from statusgen.source.cache import ParseCache
+from statusgen.source.links import warn_broken_links
 from statusgen.source.load import load_incidents
 from statusgen.source.theme import load_theme
 from statusgen.source.times import resolve_now
@@ -140,7 +141,9 @@ class Builder:
 
     def _build(self, at: datetime | None) -> BuildResult:
         problems = Problems()
-        config = self.config = load_config(self.config_path, problems)
+        config = self.config = load_config(
+            self.config_path, problems, before_going_live=not self.options.write
+        )
         if config is None:
             return BuildResult(problems)
         moment = self.moment = at or self._now(config)
@@ -155,6 +158,8 @@ class Builder:
         rendered = self._render(site, loaded[1], output, problems)
         if rendered is None:
             return BuildResult(problems, output)
+        # Only now is every path known that a relative link in an incident may lead to.
+        warn_broken_links(site.incidents, rendered.files.keys() | rendered.reused, problems)
         result = BuildResult(
             problems, output, rendered.files, rendered.reused, next_change=next_change(site)
         )

@@ -25,7 +25,7 @@ from watchdog.observers.api import BaseObserver
 
 from statusgen.build import Builder, BuildResult
 from statusgen.live.sources import Changes, Sources, sources_of
-from statusgen.problems import ExitCode
+from statusgen.problems import ExitCode, Problems, UsageError
 from statusgen.terminal import counts, print_problems
 
 # An editor's save is a burst of events a few milliseconds apart: wait this long for quiet.
@@ -33,6 +33,7 @@ SETTLE = 0.03
 # ...but never longer than this after the first event, even if a tool keeps writing.
 MOST = 1.0
 FULL_COLLECTION_EVERY = 100
+LONGEST_WAIT = 24 * 60 * 60.0
 
 
 class Watcher:
@@ -69,7 +70,7 @@ class Watcher:
         """Build, report and follow the sources. A second look (`unless_same_as`) is drawn at
         the same moment and says nothing if nothing changed."""
         at = self.builder.moment if unless_same_as is not None else None
-        result = self.builder.build(at)
+        result = self._build_safely(at)
         # Later builds keep parsed incidents in memory; they are saved again on the way out.
         self.builder.keep_cache = False
         if (
@@ -87,6 +88,24 @@ class Watcher:
             self._quiet_unless_changed = result
             self.changed()
         return result
+
+    def _build_safely(self, at: datetime | None) -> BuildResult:
+        """A build that fails in a way nobody foresaw is one more problem to report: the
+        page must keep updating, so the last good site stays and the next save is built."""
+        try:
+            return self.builder.build(at)
+        except UsageError:  # `--now` cannot be read: no build ever could
+            raise
+        except Exception as exc:  # anything a build raises; Ctrl-C still stops the watch
+            problems = Problems()
+            problems.error(
+                self.builder.config_path,
+                1,
+                f"this build stopped on an error statusgen did not expect ({type(exc).__name__}: "
+                f"{exc}); nothing was published. Save again to retry, and please report it "
+                "with the files you changed",
+            )
+            return BuildResult(problems)
 
     def run(self, first: BuildResult | None = None) -> None:
         """Until `stop`. `first` is a build already made, so it is not made again."""
@@ -112,7 +131,9 @@ class Watcher:
         if not self.follow_clock or result.next_change is None:
             return None
         seconds = (result.next_change - datetime.now(UTC)).total_seconds()
-        return time.monotonic() + max(seconds, 1.0)
+        # A change centuries ahead is beyond what a wait accepts (OverflowError): look again
+        # after a day, which only rebuilds if something did change.
+        return time.monotonic() + min(max(seconds, 1.0), LONGEST_WAIT)
 
     def _wait(self, due: float | None) -> bool:
         """Until a batch of changes has settled or `due` comes; False once stopped."""

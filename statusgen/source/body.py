@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 from statusgen.model import SectionKey
 
-# Python-Markdown, unlike CommonMark, takes `##Problem` as a heading too: so do we.
-HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]*(.*?)[ \t]*#*[ \t]*$")
+# Python-Markdown, unlike CommonMark, takes `##Problem` as a heading too: so do we. The closing
+# `#`s are stripped in Python: a lazy title followed by `#*` takes quadratic time on a long line.
+HEADING = re.compile(r"^ {0,3}(#{1,6})(.*)$")
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _SECTION_NAMES = {
     "problem": SectionKey.PROBLEM,
@@ -48,8 +49,14 @@ def headings(lines: list[str]) -> Iterator[tuple[int, int, str]]:
                 fence = None
             continue
         heading = HEADING.match(line) if fence is None else None
-        if heading and heading.group(2):
-            yield index, len(heading.group(1)), heading.group(2).strip()
+        title = _title(heading.group(2)) if heading else ""
+        if heading and title:
+            yield index, len(heading.group(1)), title
+
+
+def _title(text: str) -> str:
+    """A heading's text without its closing `#`s and the blanks around them."""
+    return text.strip(" \t").rstrip("#").rstrip(" \t").strip()
 
 
 def split_blocks(text: str, first_line: int, level: int) -> tuple[str, list[Block]]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import difflib
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TypeVar
@@ -10,10 +11,17 @@ from typing import TypeVar
 import yaml
 
 from statusgen import words
-from statusgen.model import IMPACT_STATUS, ComponentStatus, Impact, Kind, SiteInfo
+from statusgen.model import (
+    IMPACT_STATUS,
+    ComponentStatus,
+    Impact,
+    Kind,
+    SiteInfo,
+    without_invisible,
+)
 from statusgen.problems import Problems, TimeError, suggest
 from statusgen.source.frontmatter import Field, scalar, scalar_list, scalar_mapping
-from statusgen.source.times import parse_time
+from statusgen.source.times import parse_time_noted
 
 KEYS = (
     "title",
@@ -50,6 +58,7 @@ class Fields:
     fields: dict[str, Field]
     zone: tzinfo
     problems: Problems
+    _warned: set[str] = field(default_factory=set)
 
     def line(self, key: str) -> int:
         return self.fields[key].line if key in self.fields else 1
@@ -64,6 +73,8 @@ class Fields:
         except ValueError as exc:
             self.problems.error(self.path, self.line(key), f"`{key}`: {exc}")
             return None
+        if value is not None:
+            value = self._visible(key, value)
         if value is None or not value.strip():
             if required:
                 self.problems.error(
@@ -74,6 +85,19 @@ class Fields:
                 )
             return None
         return value.strip()
+
+    def _visible(self, key: str, value: str) -> str:
+        # YAML escapes (`"\u000b"`) reach characters the file itself could not hold.
+        value, removed = without_invisible(value)
+        if removed and key not in self._warned:
+            self._warned.add(key)
+            self.problems.warning(
+                self.path,
+                self.line(key),
+                f"invisible control characters in `{key}` (written as escapes such as "
+                "`\\u000b`) were left out",
+            )
+        return value
 
     def choice(self, key: str, enum: type[E], default: E | None) -> E | None:
         value = self.text(key, required=default is None)
@@ -110,25 +134,41 @@ class Fields:
         if value is None:
             return None
         try:
-            return parse_time(value, self.zone)
+            moment, note = parse_time_noted(value, self.zone)
         except TimeError as exc:
             self.problems.error(self.path, self.line(key), f"`{key}`: {exc}")
             return None
+        if note is not None:
+            self.problems.warning(self.path, self.line(key), f"`{key}`: {note}")
+        return moment
 
 
 def check_keys(reader: Fields, kind: Kind) -> None:
-    for key, field in reader.fields.items():
+    for key, given in reader.fields.items():
         if key not in KEYS:
-            reader.problems.warning(
-                reader.path, field.line, f"unknown key `{key}`{suggest(key, KEYS)}"
-            )
+            _unknown_key(reader, key, given.line)
         elif _ONLY_FOR.get(key, kind) is not kind:
             reader.problems.warning(
                 reader.path,
-                field.line,
+                given.line,
                 f"`{key}` is for {words.article(_ONLY_FOR[key])}, not for "
                 f"{words.article(kind)}: it is ignored",
             )
+
+
+def _unknown_key(reader: Fields, key: str, line: int) -> None:
+    """A misspelling of a key the file does not give is an error: customers would see the
+    page without it (an outage left open, an estimate gone). Anything else is a warning."""
+    close = difflib.get_close_matches(key.lower(), KEYS, n=1, cutoff=0.6)
+    if close and close[0] not in reader.fields:
+        reader.problems.error(
+            reader.path,
+            line,
+            f"unknown key `{key}` (did you mean `{close[0]}`?): as written, the page "
+            f"shows nothing of it; correct the key",
+        )
+        return
+    reader.problems.warning(reader.path, line, f"unknown key `{key}`{suggest(key, KEYS)}")
 
 
 def read_components(

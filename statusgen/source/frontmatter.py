@@ -6,13 +6,13 @@ so every scalar is read as a string and interpreted by the key that holds it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from statusgen.model import INVISIBLE
 from statusgen.problems import FrontMatterError, Problems
 
 FENCE = "---"
@@ -64,9 +64,8 @@ def _compose(text: str) -> Any:
     return yaml.compose(text, Loader=_AliasFreeLoader)
 
 
-# C0 and C1 controls other than tab and newline, and the XML non-characters: invisible in an
-# editor, invalid in HTML and XML, and usually pasted by accident from a terminal.
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# Raw control characters in a file, as an editor would hide them.
+CONTROL = INVISIBLE
 
 
 def normalise(text: str) -> str:
@@ -99,6 +98,20 @@ def _untab(line: str) -> str:
     return "  " * (len(line) - len(stripped)) + stripped.replace("\t", " ")
 
 
+def _error_line(exc: yaml.MarkedYAMLError) -> int:
+    """The file line of a YAML mistake. An unclosed quote or bracket, or a key without its
+    `:`, is only noticed at the next token, often lines later: YAML's context (where the
+    quote, the bracket or the key began) is then where the mistake is."""
+    mark = exc.problem_mark or exc.context_mark
+    context = exc.context or ""
+    if exc.context_mark is not None and context.startswith(_STARTED_AT):
+        mark = exc.context_mark
+    return mark.line + 2 if mark is not None else 1  # the front matter starts on line 2
+
+
+_STARTED_AT = ("while scanning", "while parsing a flow")
+
+
 def read_document(text: str, problems: Problems, path: Path) -> Document:
     """Parse the front matter into fields with their file line numbers (1-based)."""
     head, close = split_front_matter(text)
@@ -107,11 +120,14 @@ def read_document(text: str, problems: Problems, path: Path) -> Document:
     except FrontMatterError as exc:
         raise FrontMatterError(exc.line + 1, exc.message) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 2 if mark is not None else 1
+        line = _error_line(exc)
         hint = ""
         if "mapping values are not allowed" in str(exc.problem):
             hint = " (a value containing `: ` must be in quotes)"
+        elif "quoted scalar" in str(exc.context) and "end of stream" in str(exc.problem):
+            hint = " (a quote opened on this line is not closed)"
+        elif "could not find expected ':'" in str(exc.problem):
+            hint = " (write each key as `key: value`)"
         raise FrontMatterError(
             line, f"front matter is not valid YAML: {exc.problem}{hint}"
         ) from None

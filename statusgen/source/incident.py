@@ -11,7 +11,7 @@ from statusgen.model import Impact, Incident, Kind, SiteInfo, Tasks
 from statusgen.problems import FrontMatterError, Problems
 from statusgen.source.fields import Fields, check_keys, read_components
 from statusgen.source.frontmatter import normalise, read_document, strip_controls
-from statusgen.source.markup import MarkdownRenderer, count_tasks
+from statusgen.source.markup import MarkdownRenderer, count_tasks, invisible_reference
 from statusgen.source.sections import advise, read_sections
 from statusgen.source.updates import read_updates, reconcile
 
@@ -39,6 +39,14 @@ def parse_incident(
     except FrontMatterError as exc:
         problems.error(path, exc.line, exc.message)
         return None, problems
+    reference_line = invisible_reference(document.body)
+    if reference_line is not None:
+        problems.warning(
+            path,
+            document.body_line + reference_line - 1,
+            "character references to invisible control characters (such as `&#11;`) were "
+            "left out: remove them, or write the character you meant",
+        )
     fields = Fields(path, document.fields, info.zone, problems)
     try:
         incident = _build(fields, document.body, document.body_line, info, renderer, digest(data))
@@ -83,6 +91,7 @@ def _build(
     components = read_components(fields, info, kind, impact)
     when = _when(fields, kind)
     estimate, next_update = fields.time("estimated_restore"), fields.time("next_update")
+    renderer.take_relative()  # anything left from a file that failed part-way
     parts = read_sections(body, body_line, renderer, info.zone, path, problems)
     updates = read_updates(parts.update_blocks, kind, info.zone, renderer, path, problems)
     updates, resolved = reconcile(
@@ -115,6 +124,7 @@ def _build(
         prevention=Tasks(*count_tasks(parts.prevention)),
         source=source,
         draft=fields.flag("draft"),
+        relative_links=renderer.take_relative(),
     )
     advise(incident, path, problems, fields.line("estimated_restore"), parts.headings, parts.empty)
     return incident
@@ -122,7 +132,7 @@ def _build(
 
 def _title(fields: Fields) -> str:
     title = fields.text("title", required=True) or ""
-    if "\n" in title:
+    if len(title.splitlines()) > 1:
         fields.problems.error(fields.path, fields.line("title"), "`title` must be one line")
     return title
 

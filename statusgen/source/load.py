@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -12,6 +13,7 @@ from statusgen.config import SLUG, Config
 from statusgen.digest import digest
 from statusgen.model import Incident, SiteInfo
 from statusgen.problems import Problems
+from statusgen.source.budget import MAX_BYTES, MAX_SECONDS, TooComplex, size_text, time_limit
 from statusgen.source.cache import ParseCache, Parsed, Signature, clock_ns, signature
 from statusgen.source.files import incident_paths
 from statusgen.source.incident import parse_incident
@@ -82,19 +84,54 @@ def _look(name: str, cache: ParseCache, todo: list[Todo], problems: Problems) ->
     False when the file cannot be read."""
     read_at = clock_ns()
     try:
-        now = signature(os.stat(name))
+        status = os.stat(name)
+        if not stat.S_ISREG(status.st_mode):
+            problems.error(Path(name), 1, _NOT_REGULAR)
+            return False
+        now = signature(status)
         known = cache.entries.get(name)
         if known is not None and known.unchanged(now):
             return True
-        data = Path(name).read_bytes()
+        data = _read_regular(name)
     except OSError as exc:
         problems.error(Path(name), 1, f"cannot read the file: {exc.strerror}")
+        return False
+    except _NotRegular:
+        problems.error(Path(name), 1, _NOT_REGULAR)
+        return False
+    if len(data) > MAX_BYTES:
+        problems.error(
+            Path(name),
+            1,
+            f"is {size_text(max(len(data), status.st_size))}; incident files may be at most "
+            f"{size_text(MAX_BYTES)}: keep long logs elsewhere and link to them",
+        )
         return False
     if known is not None and known.source == digest(data):
         cache.put(name, replace(known, signature=now, read_at=read_at))
     else:
         todo.append((Path(name), data, now, read_at))
     return True
+
+
+_NOT_REGULAR = (
+    "is not a regular file (a pipe, a device or a link to one) and is not read: "
+    "replace it with an ordinary file, or remove it"
+)
+
+
+class _NotRegular(Exception):
+    """The name was swapped for a pipe or a device between looking and reading."""
+
+
+def _read_regular(name: str) -> bytes:
+    """The bytes of a regular file, and never more than one more than the size limit: a pipe
+    would block the build, and a link to `/dev/zero` would fill the memory."""
+    descriptor = os.open(name, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise _NotRegular
+        return handle.read(MAX_BYTES + 1)
 
 
 def _parse_all(todo: list[Todo], cache: ParseCache, info: SiteInfo) -> None:
@@ -105,6 +142,8 @@ def _parse_all(todo: list[Todo], cache: ParseCache, info: SiteInfo) -> None:
             _parse(path, data, now, read_at, info, renderer) for path, data, now, read_at in batch
         ]
 
+    # A file that ran out of time is kept too: `watch` must not spend the budget again on
+    # every save of another file. Its next edit is parsed afresh.
     for (path, *_), parsed in zip(todo, parallel.split(parse, todo, PARALLEL_FILES), strict=True):
         cache.put(str(path), parsed)
 
@@ -128,7 +167,18 @@ def _parse(
     renderer: MarkdownRenderer,
 ) -> Parsed:
     try:
-        incident, found = parse_incident(path, data, info, renderer)
+        with time_limit():
+            incident, found = parse_incident(path, data, info, renderer)
+    except TooComplex:
+        found = Problems()
+        found.error(
+            path,
+            1,
+            f"is too complex to render: reading it took more than {MAX_SECONDS:g} seconds "
+            "(a line of thousands of brackets, `*` or `#`, or a table of thousands of cells); "
+            "shorten or split what you pasted, or put it in a ``` code block",
+        )
+        incident = None
     except Exception as exc:  # a bug meeting an odd file must still name the file
         found = Problems()
         found.error(

@@ -33,7 +33,9 @@ def read_sections(
     problems: Problems,
 ) -> Body:
     preface, blocks = split_blocks(body, body_line, 2)
-    sections = [Section(SectionKey.OTHER, "", renderer.to_html(preface))] if preface else []
+    sections = (
+        [Section(SectionKey.OTHER, "", renderer.to_html(preface, body_line))] if preface else []
+    )
     update_blocks: list[Block] = []
     prevention = ""
     seen: dict[SectionKey, int] = {}
@@ -69,7 +71,7 @@ def read_sections(
             continue
         if key is SectionKey.PREVENTION:
             prevention = block.text
-        html = renderer.to_html(block.text)
+        html = renderer.to_html(block.text, block.line + 1)
         if html:
             sections.append(Section(key, block.title, html))
         elif key is SectionKey.OTHER:

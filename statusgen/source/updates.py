@@ -19,7 +19,7 @@ from statusgen.model import (
 from statusgen.problems import Problems, TimeError, suggest
 from statusgen.source.body import Block
 from statusgen.source.markup import MarkdownRenderer, plain_text
-from statusgen.source.times import parse_time
+from statusgen.source.times import parse_time, parse_time_noted
 
 # Separators: em dash, en dash (editors turn hyphens into it), hyphen, bar and middle dot.
 _HEADING = re.compile(
@@ -91,10 +91,12 @@ def _read_update(
         )
         return None
     try:
-        time = parse_time(match["time"], zone)
+        time, note = parse_time_noted(match["time"], zone)
     except TimeError as exc:
-        problems.error(path, block.line, f"update heading: {exc}")
+        problems.error(path, block.line, f"update heading: {exc}; a heading reads `{EXAMPLE}`")
         return None
+    if note is not None:
+        problems.warning(path, block.line, f"update heading: {note}")
     word = re.sub(r"[\s-]+", "_", match["status"].strip().lower())
     names = [s.value for s in allowed]
     if word not in names:
@@ -108,7 +110,11 @@ def _read_update(
         )
         return None
     return Update(
-        time, UpdateStatus(word), renderer.to_html(block.text), plain_text(block.text), block.line
+        time,
+        UpdateStatus(word),
+        renderer.to_html(block.text, block.line + 1),
+        plain_text(block.text),
+        block.line,
     )
 
 
