@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from statusgen.publish.durable import flush
 from statusgen.publish.manifest import Manifest
 
 
@@ -21,6 +22,7 @@ class Slot:
         self.root = root
         self.folders: set[Path] = set()
         self.changed: set[Path] = set()  # folders whose entries were added or removed
+        self.written: list[Path] = []  # files written (not shared) since the last `sync`
 
     def prepare(self, paths: Iterable[str]) -> None:
         for folder in sorted({(self.root / path).parent for path in paths}):
@@ -48,8 +50,7 @@ class Slot:
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(fd)
+        self.written.append(target)
 
     def share(self, path: str, source: Path) -> None:
         """Take the live copy of a file that did not change, by hard link where possible."""
@@ -86,16 +87,7 @@ class Slot:
                 self.changed.add(existing.parent)
 
     def sync(self) -> None:
-        """Flush the changed folders' entries to the disk (the files were as they were written)."""
-        for folder in sorted(self.changed, reverse=True):
-            if folder.is_dir():
-                sync_folder(folder)
+        """Flush what was written, and the changed folders' entries, to the disk."""
+        flush(self.root, self.written, self.changed)
+        self.written.clear()
         self.changed.clear()
-
-
-def sync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

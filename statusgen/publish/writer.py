@@ -17,8 +17,9 @@ from pathlib import Path
 
 from statusgen.digest import digest
 from statusgen.problems import PublishError
+from statusgen.publish.durable import sync_folder
 from statusgen.publish.manifest import Manifest, Manifests, intact, present
-from statusgen.publish.slots import Slot, sync_folder
+from statusgen.publish.slots import Slot
 
 SLOTS = ("a", "b")
 WRITERS = 4
