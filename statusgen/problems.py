@@ -115,5 +115,13 @@ class RenderError(Exception):
         return RenderError, (self.path, self.line, self.message)  # it may cross from a worker
 
 
+class FileRefused(Exception):
+    """A file statusgen will not read: not a regular file, or larger than the limit."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 class PublishError(Exception):
     """The output cannot be published safely; nothing was changed."""

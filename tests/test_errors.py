@@ -157,12 +157,12 @@ def test_template_syntax_error_names_the_template_and_line(built: Project) -> No
 def test_unexpected_crash_names_the_file_without_traceback(
     built: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import statusgen.source.load
+    import statusgen.source.reading
 
     def explode(*args: object) -> None:
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr(statusgen.source.load, "parse_incident", explode)
+    monkeypatch.setattr(statusgen.source.reading, "parse_incident", explode)
     incident = built.root / "incidents/2026-11-20-card-payments.md"
     incident.write_text(incident.read_text() + "\n")  # changed, so parsed again, not cached
     err = _fails_with(

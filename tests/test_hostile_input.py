@@ -308,7 +308,7 @@ def test_a_relative_link_or_image_that_goes_nowhere_is_a_warning(project: Projec
     project.write(INCIDENT, text)
     result = project.build()
     assert result.code == 0, result.err
-    assert f"{INCIDENT}:13: warning: the link `x.png` leads nowhere" in result.err
+    assert f"{INCIDENT}:13: warning: `x.png` leads nowhere" in result.err
     assert result.err.count("leads nowhere") == 1, result.err
 
 

@@ -77,3 +77,13 @@ def test_list_still_lists_the_rest_when_a_file_is_broken(project: Project) -> No
     assert "2026-11-20-login-slow" in result.out
     assert "incidents/2026-11-20-broken.md:1: error:" in result.err
     assert "not listed" in result.err
+
+
+def test_list_leaves_out_drafts_which_customers_cannot_see(project: Project) -> None:
+    project.write(
+        "incidents/2026-11-20-login-slow.md", OPEN.replace("---\n", "---\ndraft: true\n", 1)
+    )
+    result = project.run("list", "--now", NOW)
+    assert result.code == 0, result.err
+    assert "login-slow" not in result.out
+    assert result.out.startswith("Nothing is open at")

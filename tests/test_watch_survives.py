@@ -41,9 +41,10 @@ def test_a_build_that_raises_is_a_problem_line_and_the_next_save_is_built(
     assert failed.problems.fails(strict=False)
     line = err.splitlines()[0]
     assert line.endswith(
-        "statusgen.toml:1: error: this build stopped on an error statusgen did not expect "
-        "(OverflowError: date value out of range); nothing was published. Save again to "
-        "retry, and please report it with the files you changed"
+        "statusgen.toml:1: error: this build stopped on a fault in statusgen, not in your files "
+        "(date value out of range); customers still see the last good site. Save again to "
+        "retry, and please report it with the files you changed (STATUSGEN_DEBUG=1 shows the "
+        "details)"
     ), err
     assert "Traceback" not in err
     assert "Not published (1 error, 0 warnings): the last good site stays as it was." in err

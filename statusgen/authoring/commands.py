@@ -19,11 +19,11 @@ from statusgen.authoring.scaffold import (
 )
 from statusgen.config import Config
 from statusgen.model import INCIDENT_STATUSES, MAINTENANCE_STATUSES, Impact, Kind, UpdateStatus
-from statusgen.problems import ExitCode, TimeError, UsageError, suggest
+from statusgen.problems import ExitCode, FileRefused, Problems, TimeError, UsageError, suggest
 from statusgen.source.body import HEADING
 from statusgen.source.files import incident_files
-from statusgen.source.incident import parse_incident
 from statusgen.source.markup import MarkdownRenderer
+from statusgen.source.reading import parse_limited, read_limited
 from statusgen.source.times import parse_duration, parse_time, resolve_now
 from statusgen.terminal import print_problems, say
 
@@ -124,7 +124,7 @@ def new_incident(draft: NewIncident, config: Config) -> ExitCode:
         slug = free_slug(
             config.incidents_dir, f"{day.astimezone(config.site.zone):%Y-%m-%d}-{slugify(title)}"
         )
-        incident, problems = parse_incident(
+        incident, problems, _ = parse_limited(
             config.incidents_dir / f"{slug}.md",
             text.encode("utf-8"),
             config.site,
@@ -184,14 +184,21 @@ def update_incident(update: NewUpdate, config: Config) -> ExitCode:
     # then reads this one's file, and neither update is lost to the other's rename.
     with writing(config.incidents_dir):
         path = _find(update.slug, config)
-        return _add_update(update, message, path, path.read_bytes(), config)
+        try:
+            data = read_limited(path)
+        except FileRefused as exc:
+            problems = Problems()
+            problems.error(path, 1, exc.message)
+            print_problems(problems, "The file was not changed.")
+            return ExitCode.PROBLEMS
+        return _add_update(update, message, path, data, config)
 
 
 def _add_update(
     update: NewUpdate, message: str, path: Path, data: bytes, config: Config
 ) -> ExitCode:
     renderer = MarkdownRenderer()
-    before, problems = parse_incident(path, data, config.site, renderer)
+    before, problems, _ = parse_limited(path, data, config.site, renderer)
     if before is None:
         print_problems(problems, "Fix these first; the file was not changed.")
         return ExitCode.PROBLEMS
@@ -208,7 +215,7 @@ def _add_update(
         _duration("--next-update", update.next_update, now) if update.next_update else None
     )
     change = amend(path, data, status, message, now, next_update)
-    after, problems = parse_incident(path, change.text.encode("utf-8"), config.site, renderer)
+    after, problems, _ = parse_limited(path, change.text.encode("utf-8"), config.site, renderer)
     if after is not None and len(after.updates) != len(before.updates) + 1:
         problems.error(path, 1, "the new update did not come out as one update")
         after = None

@@ -41,4 +41,14 @@ else:
         return os.open(folder, os.O_RDONLY)
 
     def _lock(fd: int) -> None:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            # Say why nothing happens yet, rather than look hung at 3 a.m.
+            print(
+                "Waiting for another `statusgen new` or `statusgen update` in this site to "
+                "finish...",
+                file=sys.stderr,
+                flush=True,
+            )
+            fcntl.flock(fd, fcntl.LOCK_EX)

@@ -7,9 +7,10 @@ from datetime import datetime
 from pathlib import Path
 
 from statusgen.config import Config
+from statusgen.problems import FileRefused
 from statusgen.source.files import incident_files
-from statusgen.source.incident import parse_incident
 from statusgen.source.markup import MarkdownRenderer
+from statusgen.source.reading import parse_limited, read_limited
 
 
 def same_title_refusal(shown: str, slug: str, maintenance: bool) -> str:
@@ -27,10 +28,13 @@ def open_with_title(title: str, maintenance: bool, now: datetime, config: Config
     wanted = title.casefold()
     renderer = MarkdownRenderer()
     for path in incident_files(config.incidents_dir) if config.incidents_dir.is_dir() else []:
-        data = path.read_bytes()
+        try:
+            data = read_limited(path)
+        except (OSError, FileRefused):
+            continue  # `check` names such a file; it cannot be the open incident meant here
         if wanted not in data.decode("utf-8", "replace").casefold():
             continue  # most files: not worth parsing
-        incident, _ = parse_incident(path, data, config.site, renderer)
+        incident, _, _ = parse_limited(path, data, config.site, renderer)
         if (
             incident is None
             or incident.is_maintenance is not maintenance

@@ -159,7 +159,8 @@ class Builder:
         if rendered is None:
             return BuildResult(problems, output)
         # Only now is every path known that a relative link in an incident may lead to.
-        warn_broken_links(site.incidents, rendered.files.keys() | rendered.reused, problems)
+        drafts = [i.slug for i in loaded[0] if i.draft]
+        warn_broken_links(site.incidents, rendered.files.keys() | rendered.reused, problems, drafts)
         result = BuildResult(
             problems, output, rendered.files, rendered.reused, next_change=next_change(site)
         )

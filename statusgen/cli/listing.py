@@ -30,7 +30,9 @@ def list_open(args: argparse.Namespace) -> ExitCode:
     except TimeError as exc:
         raise UsageError(f"--now: {exc}" if args.now else str(exc)) from None
     incidents = load_incidents(config, problems)
-    found = open_now(Site(config.site, incidents, now))
+    # Drafts are not on the page, so nobody is waiting on them.
+    published = tuple(i for i in incidents if not i.draft)
+    found = open_now(Site(config.site, published, now))
     zone = config.site.zone
     if found:
         print(f"Open at {words.show_time(now, zone)}:")

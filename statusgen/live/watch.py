@@ -14,6 +14,7 @@ import signal
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -97,13 +98,16 @@ class Watcher:
         except UsageError:  # `--now` cannot be read: no build ever could
             raise
         except Exception as exc:  # anything a build raises; Ctrl-C still stops the watch
+            if os.environ.get("STATUSGEN_DEBUG"):
+                traceback.print_exc()
             problems = Problems()
             problems.error(
                 self.builder.config_path,
                 1,
-                f"this build stopped on an error statusgen did not expect ({type(exc).__name__}: "
-                f"{exc}); nothing was published. Save again to retry, and please report it "
-                "with the files you changed",
+                f"this build stopped on a fault in statusgen, not in your files ("
+                f"{exc or type(exc).__name__}); customers still see the last good site. Save "
+                "again to retry, and please report it with the files you changed "
+                "(STATUSGEN_DEBUG=1 shows the details)",
             )
             return BuildResult(problems)
 

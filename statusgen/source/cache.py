@@ -34,6 +34,7 @@ class Parsed:
     source: str  # digest of the bytes
     incident: Incident | None
     problems: tuple[Problem, ...]
+    timed_out: bool = False  # the time budget ran out: kept in memory only
 
     def unchanged(self, now: Signature) -> bool:
         """True when the file surely still holds the bytes that were parsed."""
@@ -84,7 +85,8 @@ class ParseCache:
             header = {"format": FORMAT, "context": self.context}
             handle.write(_line(header))
             for path in sorted(self.entries):
-                handle.write(_line([path, encode(self.entries[path])]))
+                if not self.entries[path].timed_out:
+                    handle.write(_line([path, encode(self.entries[path])]))
         self.dirty = False
 
 

@@ -16,22 +16,37 @@ from statusgen.problems import Problems
 
 
 def warn_broken_links(
-    incidents: Iterable[Incident], produced: Collection[str], problems: Problems
+    incidents: Iterable[Incident],
+    produced: Collection[str],
+    problems: Problems,
+    drafts: Iterable[str] = (),
 ) -> None:
     """A warning for each relative target, read from its incident's own page, that names no
-    path in `produced`."""
+    path `build` publishes: `produced` less the pages of the `drafts` (slugs), which `check`
+    and `serve` draw but `build` leaves out, so all three warn alike."""
+    draft_pages = {urls.incident_page(slug): slug for slug in drafts}
     for incident in incidents:
         folder = posixpath.dirname(urls.incident_page(incident.slug))
         for target, line in incident.relative_links:
             path = _site_path(folder, target)
-            if path is not None and (path in produced or f"{path}/{urls.INDEX}" in produced):
-                continue
-            problems.warning(
-                incident.path,
-                line,
-                f"the link `{target}` leads nowhere: the site has no such page or file; "
-                "link to a full address (`https://...`) or to one of the site's pages",
-            )
+            for candidate in (path, f"{path}/{urls.INDEX}") if path is not None else ():
+                if candidate in draft_pages:
+                    problems.warning(
+                        incident.path,
+                        line,
+                        f"`{target}` leads to the draft `{draft_pages[candidate]}`, which is not "
+                        "published: publish it first (remove `draft: true`), or remove the link",
+                    )
+                    break
+                if candidate in produced:
+                    break
+            else:
+                problems.warning(
+                    incident.path,
+                    line,
+                    f"`{target}` leads nowhere: the site has no such page or file; link to a "
+                    "full address (`https://...`) or to one of the site's pages",
+                )
 
 
 def _site_path(folder: str, target: str) -> str | None:

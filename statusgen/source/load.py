@@ -12,12 +12,11 @@ from statusgen import parallel
 from statusgen.config import SLUG, Config
 from statusgen.digest import digest
 from statusgen.model import Incident, SiteInfo
-from statusgen.problems import Problems
-from statusgen.source.budget import MAX_BYTES, MAX_SECONDS, TooComplex, size_text, time_limit
+from statusgen.problems import FileRefused, Problems
 from statusgen.source.cache import ParseCache, Parsed, Signature, clock_ns, signature
 from statusgen.source.files import incident_paths
-from statusgen.source.incident import parse_incident
 from statusgen.source.markup import MarkdownRenderer
+from statusgen.source.reading import NOT_REGULAR, parse_limited, read_limited
 
 # Forking workers pays off only for a large batch of files to parse.
 PARALLEL_FILES = 200
@@ -86,52 +85,24 @@ def _look(name: str, cache: ParseCache, todo: list[Todo], problems: Problems) ->
     try:
         status = os.stat(name)
         if not stat.S_ISREG(status.st_mode):
-            problems.error(Path(name), 1, _NOT_REGULAR)
+            problems.error(Path(name), 1, NOT_REGULAR)
             return False
         now = signature(status)
         known = cache.entries.get(name)
         if known is not None and known.unchanged(now):
             return True
-        data = _read_regular(name)
+        data = read_limited(name)
     except OSError as exc:
         problems.error(Path(name), 1, f"cannot read the file: {exc.strerror}")
         return False
-    except _NotRegular:
-        problems.error(Path(name), 1, _NOT_REGULAR)
-        return False
-    if len(data) > MAX_BYTES:
-        problems.error(
-            Path(name),
-            1,
-            f"is {size_text(max(len(data), status.st_size))}; incident files may be at most "
-            f"{size_text(MAX_BYTES)}: keep long logs elsewhere and link to them",
-        )
+    except FileRefused as exc:
+        problems.error(Path(name), 1, exc.message)
         return False
     if known is not None and known.source == digest(data):
         cache.put(name, replace(known, signature=now, read_at=read_at))
     else:
         todo.append((Path(name), data, now, read_at))
     return True
-
-
-_NOT_REGULAR = (
-    "is not a regular file (a pipe, a device or a link to one) and is not read: "
-    "replace it with an ordinary file, or remove it"
-)
-
-
-class _NotRegular(Exception):
-    """The name was swapped for a pipe or a device between looking and reading."""
-
-
-def _read_regular(name: str) -> bytes:
-    """The bytes of a regular file, and never more than one more than the size limit: a pipe
-    would block the build, and a link to `/dev/zero` would fill the memory."""
-    descriptor = os.open(name, os.O_RDONLY | os.O_NONBLOCK)
-    with os.fdopen(descriptor, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            raise _NotRegular
-        return handle.read(MAX_BYTES + 1)
 
 
 def _parse_all(todo: list[Todo], cache: ParseCache, info: SiteInfo) -> None:
@@ -142,8 +113,9 @@ def _parse_all(todo: list[Todo], cache: ParseCache, info: SiteInfo) -> None:
             _parse(path, data, now, read_at, info, renderer) for path, data, now, read_at in batch
         ]
 
-    # A file that ran out of time is kept too: `watch` must not spend the budget again on
-    # every save of another file. Its next edit is parsed afresh.
+    # A file that ran out of time is kept in memory too, so that `watch` does not spend the
+    # budget on it again at every save of another file; it is never saved to disk (see
+    # `ParseCache.save`), since a slow moment of the machine must not outlive the process.
     for (path, *_), parsed in zip(todo, parallel.split(parse, todo, PARALLEL_FILES), strict=True):
         cache.put(str(path), parsed)
 
@@ -166,19 +138,9 @@ def _parse(
     info: SiteInfo,
     renderer: MarkdownRenderer,
 ) -> Parsed:
+    timed_out = False
     try:
-        with time_limit():
-            incident, found = parse_incident(path, data, info, renderer)
-    except TooComplex:
-        found = Problems()
-        found.error(
-            path,
-            1,
-            f"is too complex to render: reading it took more than {MAX_SECONDS:g} seconds "
-            "(a line of thousands of brackets, `*` or `#`, or a table of thousands of cells); "
-            "shorten or split what you pasted, or put it in a ``` code block",
-        )
-        incident = None
+        incident, found, timed_out = parse_limited(path, data, info, renderer)
     except Exception as exc:  # a bug meeting an odd file must still name the file
         found = Problems()
         found.error(
@@ -188,4 +150,4 @@ def _parse(
             f"{exc}); please report it with the file attached",
         )
         incident = None
-    return Parsed(now, read_at, digest(data), incident, tuple(found.items))
+    return Parsed(now, read_at, digest(data), incident, tuple(found.items), timed_out)
