@@ -45,8 +45,8 @@ def list_open(args: argparse.Namespace) -> ExitCode:
     if problems.errors:  # a broken file may be the very incident someone is waiting on
         print_problems(Problems(problems.errors))
         say(
-            "What has the errors above is not listed, and the site is not published until "
-            "they are fixed (see `statusgen check`)."
+            "Files with the errors above are not listed, and no build publishes until they are "
+            "fixed (`statusgen check` shows every problem)."
         )
         return ExitCode.PROBLEMS
     return ExitCode.OK

@@ -64,10 +64,6 @@ def _compose(text: str) -> Any:
     return yaml.compose(text, Loader=_AliasFreeLoader)
 
 
-# Raw control characters in a file, as an editor would hide them.
-CONTROL = INVISIBLE
-
-
 def normalise(text: str) -> str:
     """Drop a byte-order mark and turn CRLF and CR line ends into LF."""
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
@@ -75,10 +71,10 @@ def normalise(text: str) -> str:
 
 def strip_controls(text: str) -> tuple[str, int | None]:
     """Remove control characters; return the text and the first line that had one."""
-    found = CONTROL.search(text)
+    found = INVISIBLE.search(text)
     if found is None:
         return text, None
-    return CONTROL.sub("", text), text.count("\n", 0, found.start()) + 1
+    return INVISIBLE.sub("", text), text.count("\n", 0, found.start()) + 1
 
 
 def split_front_matter(text: str) -> tuple[list[str], int]:
