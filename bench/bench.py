@@ -11,6 +11,9 @@
 
 Each build runs in a fresh process, so the figures include start-up and are what a person
 waits for. Disk writes on shared machines are noisy: compare medians.
+
+With `--coach-cost`, cold and unchanged builds are run in turn with the writing coach on and
+with every rule turned off (`[coach] disable`), and the difference is printed.
 """
 
 from __future__ import annotations
@@ -115,6 +118,39 @@ def make_site(folder: Path, count: int) -> None:
         start = first + timedelta(seconds=int(span * number / count))
         slug, text = incident(rng, number, start)
         (incidents / f"{slug}.md").write_text(text)
+
+
+def set_coach(folder: Path, on: bool) -> None:
+    """Every coach rule on (the default) or off, by the site's `[coach] disable`."""
+    from statusgen.lint import shipped_book
+
+    config = folder / "statusgen.toml"
+    text = config.read_text().split("\n[coach]")[0]
+    if not on:
+        text += f"\n[coach]\ndisable = {list(shipped_book().ids)!r}\n".replace("'", '"')
+    config.write_text(text)
+
+
+def coach_cost(count: int, runs: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        make_site(folder, count)
+        times: dict[tuple[bool, str], list[float]] = {}
+        for _ in range(runs):
+            for on in (True, False):
+                set_coach(folder, on)
+                clean(folder)
+                times.setdefault((on, "cold"), []).append(timed_build(folder)[0])
+                times.setdefault((on, "unchanged"), []).append(timed_build(folder)[0])
+        line = [f"{count:>6} incidents:"]
+        for kind in ("cold", "unchanged"):
+            on = statistics.median(times[(True, kind)])
+            off = statistics.median(times[(False, kind)])
+            line.append(
+                f"{kind} {off:6.2f} s without the coach, {on:6.2f} s with it "
+                f"({(on - off) / off * 100:+.1f}%)"
+            )
+        print(" | ".join(line) + f" (medians of {runs})", flush=True)
 
 
 def timed_build(folder: Path) -> tuple[float, float]:
@@ -242,9 +278,15 @@ def main() -> None:
     parser.add_argument("counts", nargs="*", type=int, default=[100, 1000])
     parser.add_argument("--runs", type=int, default=3, help="builds of each kind (default 3)")
     parser.add_argument("--edits", type=int, default=15, help="edit cycles (default 15)")
+    parser.add_argument(
+        "--coach-cost", action="store_true", help="compare builds with the coach on and off"
+    )
     args = parser.parse_args()
     for count in args.counts:
-        bench(count, args.runs, args.edits)
+        if args.coach_cost:
+            coach_cost(count, args.runs)
+        else:
+            bench(count, args.runs, args.edits)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ class Problem:
     line: int
     level: Level
     message: str
+    rule: str = ""  # the writing coach's rule that found it, shown as `[coach:rule]`
 
     def format(self, base: Path | None = None) -> str:
         """Render as `path:line: level: message`, the path relative to `base` when under it."""
@@ -40,7 +41,8 @@ class Problem:
                 shown = self.path
             if shown.parts[:1] == ("..",):
                 shown = self.path
-        return f"{_one_line(str(shown))}:{self.line}: {self.level}: {_one_line(self.message)}"
+        tag = f" [coach:{self.rule}]" if self.rule else ""
+        return f"{_one_line(str(shown))}:{self.line}: {self.level}: {_one_line(self.message)}{tag}"
 
 
 # Characters that would break a problem's one line or hide what it says on a terminal: line

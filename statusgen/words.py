@@ -137,10 +137,11 @@ def duration(span: timedelta) -> str:
     return " ".join(words[:2])
 
 
-def first_update(names: Sequence[str], next_update: datetime, zone: tzinfo) -> str:
-    """What `statusgen new` writes as an incident's first update, for its author to improve."""
+def first_update(title: str, names: Sequence[str], next_update: datetime, zone: tzinfo) -> str:
+    """What `statusgen new` writes as an incident's first update, for its author to improve:
+    the title says what customers see, which "a problem" would not."""
     return (
-        f"We are investigating a problem affecting {' and '.join(names)}. "
+        f"We are investigating: {title.rstrip('.')}. This affects {' and '.join(names)}. "
         f"We will post the next update by {show_time(next_update, zone)}."
     )
 

@@ -320,7 +320,7 @@ def test_headings_without_a_space_count_as_headings(project: Project) -> None:
     project.write(
         INCIDENT,
         "---\ntitle: Tight\nimpact: minor\ncomponents: [login]\n"
-        "started: 2026-11-20T10:00Z\n---\n##Problem\nx\n\n##Updates\n"
+        "started: 2026-11-20T10:00Z\nnext_update: 2026-11-20T16:00Z\n---\n##Problem\nx\n\n##Updates\n"
         "###2026-11-20 10:10 UTC — Investigating\nLooking.\n",
     )
     result = project.build("--strict")

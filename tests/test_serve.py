@@ -176,11 +176,11 @@ def test_serve_injects_live_reload_and_streams_each_build(project: Project) -> N
         assert 'new EventSource("/_statusgen/events")' in script
 
         events = Events(f"{base}_statusgen/events")
-        assert events.wait_for(lambda s: True) == {"version": 1, "problems": []}
+        assert events.wait_for(lambda s: True) == {"version": 1, "problems": [], "advice": []}
 
         edit(project, INCIDENT, (f"title: {OLD_TITLE}", "title: Card payments declined"))
         state = events.wait_for(lambda s: s["version"] > 1)
-        assert state == {"version": 2, "problems": []}
+        assert state == {"version": 2, "problems": [], "advice": []}
         _, page, _ = _fetch(base)
         assert "Card payments declined" in page and 'data-version="2"' in page
 
@@ -200,8 +200,20 @@ def test_serve_injects_live_reload_and_streams_each_build(project: Project) -> N
             ("title: Card payments declined", "title: Card payments back"),
         )
         state = events.wait_for(lambda s: s["version"] > 2)
-        assert state == {"version": 3, "problems": []}
+        assert state == {"version": 3, "problems": [], "advice": []}
         assert "Card payments back" in _fetch(base)[1]
+
+        # The coach's advice is shown over the published page, not instead of it.
+        edit(
+            project,
+            INCIDENT,
+            ("Card payments work again for everyone.", "Fixed. This will never happen again."),
+        )
+        state = events.wait_for(lambda s: s["version"] > 3)
+        assert state["problems"] == []
+        assert len(state["advice"]) == 1
+        assert state["advice"][0].endswith("[coach:overpromise]")
+        assert "This will never happen again." in _fetch(f"{base}incidents/{SLUG}/")[1]
 
         assert command.signal(signal.SIGINT) == 0, command.transcript()
         assert command.out[-1] == "Stopped."
@@ -234,7 +246,11 @@ def test_serve_shows_the_problems_until_the_first_good_build(project: Project) -
         first = events.wait_for(lambda s: True)
         assert first["version"] == 0 and problem in first["problems"][0]
         project.write(BROKEN, RESOLVED.replace(OLD_TITLE, "Search was slow"))
-        assert events.wait_for(lambda s: s["version"] > 0) == {"version": 1, "problems": []}
+        assert events.wait_for(lambda s: s["version"] > 0) == {
+            "version": 1,
+            "problems": [],
+            "advice": [],
+        }
         assert PUBLISHED.match(command.wait_for_build(2)), command.transcript()
         code, page, _ = _fetch(base)
         assert code == 200

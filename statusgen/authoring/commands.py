@@ -18,6 +18,7 @@ from statusgen.authoring.scaffold import (
     write_new,
 )
 from statusgen.config import Config
+from statusgen.lint import Coach, coach_for
 from statusgen.model import INCIDENT_STATUSES, MAINTENANCE_STATUSES, Impact, Kind, UpdateStatus
 from statusgen.problems import ExitCode, FileRefused, Problems, TimeError, UsageError, suggest
 from statusgen.source.body import HEADING
@@ -41,6 +42,7 @@ class NewIncident:
     next_update: str = "30m"  # how long until the next update is promised
     now: str | None = None
     again: bool = False  # open it even though an open one has the same title
+    strict: bool = False  # the coach's advice stops the file being written
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class NewUpdate:
     resolve: bool = False
     next_update: str | None = None  # e.g. `30m`
     now: str | None = None
+    strict: bool = False  # the coach's advice stops the update being saved
 
 
 def _now(now: str | None, config: Config) -> datetime:
@@ -124,14 +127,23 @@ def new_incident(draft: NewIncident, config: Config) -> ExitCode:
         slug = free_slug(
             config.incidents_dir, f"{day.astimezone(config.site.zone):%Y-%m-%d}-{slugify(title)}"
         )
-        incident, problems, _ = parse_limited(
+        problems = Problems()
+        coach = coach_for(config.path, config.coach, problems)
+        read = parse_limited(
             config.incidents_dir / f"{slug}.md",
             text.encode("utf-8"),
             config.site,
             MarkdownRenderer(),
+            coach,
         )
-        if incident is None:
-            print_problems(problems, "statusgen could not write a valid file from these options.")
+        if read.incident is None:
+            print_problems(
+                read.problems, "statusgen could not write a valid file from these options."
+            )
+            return ExitCode.PROBLEMS
+        # Only the words typed: the sections are still to be filled in.
+        advice = _advice(read.problems, words_only=coach)
+        if _held_back(advice, draft.strict, "The file was not written (--strict)."):
             return ExitCode.PROBLEMS
         path = write_new(config, slug, text)
     print(_shown(path))
@@ -198,10 +210,13 @@ def _add_update(
     update: NewUpdate, message: str, path: Path, data: bytes, config: Config
 ) -> ExitCode:
     renderer = MarkdownRenderer()
-    before, problems, _ = parse_limited(path, data, config.site, renderer)
+    coach = coach_for(config.path, config.coach, Problems())
+    read = parse_limited(path, data, config.site, renderer, coach)
+    before = read.incident
     if before is None:
-        print_problems(problems, "Fix these first; the file was not changed.")
+        print_problems(read.problems, "Fix these first; the file was not changed.")
         return ExitCode.PROBLEMS
+    advised = {(p.rule, p.message) for p in _advice(read.problems).items}
     status = _status(update, before.kind)
     if before.is_resolved and status in (UpdateStatus.RESOLVED, UpdateStatus.COMPLETED):
         raise UsageError(
@@ -215,7 +230,8 @@ def _add_update(
         _duration("--next-update", update.next_update, now) if update.next_update else None
     )
     change = amend(path, data, status, message, now, next_update)
-    after, problems, _ = parse_limited(path, change.text.encode("utf-8"), config.site, renderer)
+    read = parse_limited(path, change.text.encode("utf-8"), config.site, renderer, coach)
+    after, problems = read.incident, read.problems
     if after is not None and len(after.updates) != len(before.updates) + 1:
         problems.error(path, 1, "the new update did not come out as one update")
         after = None
@@ -227,10 +243,37 @@ def _add_update(
             "changed.",
         )
         return ExitCode.PROBLEMS
+    # Only what this update brought: the words just written, or what resolving now asks for.
+    advice = _advice(problems, advised)
+    if _held_back(advice, update.strict, "The file was not changed (--strict)."):
+        return ExitCode.PROBLEMS
     save(change)
     added = now.astimezone(UTC)
     print(f"{_shown(path)}: added {words.label(status)} at {added:%Y-%m-%d %H:%M:%S} UTC")
     return ExitCode.OK
+
+
+def _advice(
+    problems: Problems, known: set[tuple[str, str]] | None = None, words_only: Coach | None = None
+) -> Problems:
+    """The coach's findings, less those already `known` before the change; with `words_only`,
+    only those about words (not about what the file still lacks)."""
+    known = known or set()
+    found = [p for p in problems.items if p.rule and (p.rule, p.message) not in known]
+    if words_only is not None:
+        found = [p for p in found if (rule := words_only.rule(p.rule)) and rule.check is None]
+    return Problems(found)
+
+
+def _held_back(advice: Problems, strict: bool, refusal: str) -> bool:
+    """Print the coach's advice; True when `--strict` makes it stop the change."""
+    if not advice.items:
+        return False
+    if strict:
+        print_problems(advice, refusal)
+        return True
+    print_problems(advice, "Saved anyway: the coach's advice is a warning (--strict stops it).")
+    return False
 
 
 def _find(given: str, config: Config) -> Path:

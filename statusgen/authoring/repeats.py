@@ -34,7 +34,7 @@ def open_with_title(title: str, maintenance: bool, now: datetime, config: Config
             continue  # `check` names such a file; it cannot be the open incident meant here
         if wanted not in data.decode("utf-8", "replace").casefold():
             continue  # most files: not worth parsing
-        incident, _, _ = parse_limited(path, data, config.site, renderer)
+        incident = parse_limited(path, data, config.site, renderer).incident
         if (
             incident is None
             or incident.is_maintenance is not maintenance

@@ -109,7 +109,7 @@ def incident_text(
         f"next_update: {stamp(next_update)}\n"
         "---\n\n" + _sections(list(_PROMPTS)) + "\n## Updates\n\n"
         f"### {heading_time(now)} — Investigating\n"
-        f"{words.first_update(names, next_update, zone)}\n"
+        f"{words.first_update(title, names, next_update, zone)}\n"
     )
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from statusgen.build.fingerprint import program
 from statusgen.config import Config, load_config
 from statusgen.digest import digest
+from statusgen.lint import Coach, coach_for
 from statusgen.model import Incident, Site, Theme
 from statusgen.outputs.pages import Pages
 from statusgen.outputs.site import render_site
@@ -120,8 +121,8 @@ class Builder:
             with contextlib.suppress(OSError):  # a cache that cannot be kept only costs time
                 self._cache.save(cache_file(output))
 
-    def _parse_cache(self, config: Config, output: Path) -> ParseCache:
-        context = digest(program(), config.site.key)
+    def _parse_cache(self, config: Config, output: Path, coach: Coach) -> ParseCache:
+        context = digest(program(), config.site.key, coach.key)
         if self._cache is None or self._cache.context != context:
             self._cache = ParseCache.load(cache_file(output), context)
         return self._cache
@@ -155,6 +156,7 @@ class Builder:
             return BuildResult(problems, output)
         site = Site(config.site, self._shown(loaded[0]), moment)
         clock_warnings(site, problems)
+        self._overdue(site, loaded[2], problems)
         rendered = self._render(site, loaded[1], output, problems)
         if rendered is None:
             return BuildResult(problems, output)
@@ -187,18 +189,31 @@ class Builder:
 
     def _load(
         self, config: Config, output: Path, problems: Problems
-    ) -> tuple[tuple[Incident, ...], Theme] | None:
-        """The incidents and the theme; None when any file has an error."""
+    ) -> tuple[tuple[Incident, ...], Theme, Coach] | None:
+        """The incidents, the theme and the coach that read them; None when any file has an
+        error."""
         if self.options.write:
             _check_output(config, output, problems)
         usable = not problems.errors
         self._output = output if usable else None
-        incidents = load_incidents(config, problems, self._parse_cache(config, output))
+        coach = coach_for(config.path, config.coach, problems)
+        cache = self._parse_cache(config, output, coach)
+        incidents = load_incidents(config, problems, cache, coach)
         # The model is large and long-lived: without this, the cycle collector would walk all
         # of it again and again while the pages are drawn (a fifth of a rebuild at 10,000).
         gc.freeze()
         theme = load_theme(config.templates_dir, problems)
-        return None if problems.errors else (incidents, theme)
+        return None if problems.errors else (incidents, theme, coach)
+
+    def _overdue(self, site: Site, coach: Coach, problems: Problems) -> None:
+        """The promises the clock has passed: only the build knows the clock."""
+        assert self._cache is not None
+        for incident in site.unsettled:
+            parsed = self._cache.entries.get(str(incident.path))
+            if parsed is not None and parsed.dues:
+                problems.items.extend(
+                    coach.overdue(incident.path, parsed.dues, site.now, site.info.zone)
+                )
 
     def _render(self, site: Site, theme: Theme, output: Path, problems: Problems) -> Pages | None:
         live = published(output, self.manifests) if self.options.write else None

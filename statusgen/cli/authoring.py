@@ -30,6 +30,7 @@ def new(args: argparse.Namespace) -> ExitCode:
         next_update=args.next_update,
         now=args.now,
         again=args.again,
+        strict=args.strict,
     )
     config = _config(args)
     return ExitCode.PROBLEMS if config is None else new_incident(draft, config)
@@ -43,6 +44,7 @@ def update(args: argparse.Namespace) -> ExitCode:
         resolve=args.resolve,
         next_update=args.next_update,
         now=args.now,
+        strict=args.strict,
     )
     config = _config(args)
     return ExitCode.PROBLEMS if config is None else update_incident(request, config)

@@ -73,6 +73,9 @@ def _add_new(commands: Commands, parents: list[argparse.ArgumentParser]) -> None
     new = commands.add_parser("new", parents=parents, help="write a new incident file")
     new.add_argument("title", help='what customers see, e.g. "Card payments failing"')
     new.add_argument(
+        "--strict", action="store_true", help="do not write when the writing coach has advice"
+    )
+    new.add_argument(
         "--components",
         required=True,
         metavar="A,B",
@@ -124,4 +127,7 @@ def _add_update(commands: Commands, parents: list[argparse.ArgumentParser]) -> N
     )
     update.add_argument(
         "--next-update", metavar="DURATION", help="promise the next update in this long, e.g. 30m"
+    )
+    update.add_argument(
+        "--strict", action="store_true", help="do not save when the writing coach has advice"
     )

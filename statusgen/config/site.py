@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 import stat
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from statusgen.config.coach import CoachSettings, read_coach
 from statusgen.config.components import read_components
 from statusgen.config.keys import KeyLines, TextReader, warn_unknown
 from statusgen.model import SiteInfo
@@ -19,7 +20,7 @@ CONFIG_NAME = "statusgen.toml"
 # `\Z`, not `$`: `$` also matches before a final newline, and a file name may end in one.
 _SITE_KEYS = ("title", "base_url", "timezone", "description", "contact", "feed_entries")
 _PATH_KEYS = ("incidents", "templates", "output")
-_TABLES = ("site", "paths", "components")
+_TABLES = ("site", "paths", "components", "coach")
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Config:
     incidents_dir: Path
     templates_dir: Path
     output_dir: Path
+    coach: CoachSettings = field(default_factory=CoachSettings)
 
     @property
     def root(self) -> Path:
@@ -123,6 +125,7 @@ def _read(path: Path, data: dict[str, Any], lines: KeyLines, problems: Problems)
         incidents_dir=root / (folder.get("incidents") or "incidents"),
         templates_dir=root / (folder.get("templates") or "templates"),
         output_dir=root / (folder.get("output") or "site"),
+        coach=read_coach(path, data.get("coach"), lines, problems),
     )
 
 

@@ -20,35 +20,38 @@ SCRIPT = "/_statusgen/live.js"
 KEEPALIVE = 15.0
 _BODY_END = re.compile(rb"</body>", re.IGNORECASE)
 
-LIVE_JS = b"""// statusgen serve: reload after each published build; show problems until fixed.
+LIVE_JS = b"""// statusgen serve: reload after each published build; show problems until fixed,
+// and the writing coach's advice on what was published.
 (() => {
   const me = document.currentScript;
   let seen = Number(me.dataset.version);
   let box = null;
-  function show(problems) {
-    if (!problems.length) { if (box) { box.remove(); box = null; } return; }
+  function show(lines, failed) {
+    if (!lines.length) { if (box) { box.remove(); box = null; } return; }
     if (!box) {
       box = document.createElement("div");
-      box.setAttribute("role", "alert");
       box.style.cssText = "position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;" +
-        "margin:0;padding:1em;background:#5c0011;color:#fff;font:14px/1.4 monospace;" +
+        "margin:0;padding:1em;color:#fff;font:14px/1.4 monospace;" +
         "z-index:2147483647;box-shadow:0 -2px 8px rgba(0,0,0,.4)";
       document.body.appendChild(box);
     }
+    box.setAttribute("role", failed ? "alert" : "status");
+    box.style.background = failed ? "#5c0011" : "#1d3557";
     box.textContent = "";
     const title = document.createElement("strong");
-    title.textContent = "Not published: customers still see the last good site. " +
-      "Fix these and save again.";
+    title.textContent = failed
+      ? "Not published: customers still see the last good site. Fix these and save again."
+      : "Published. The writing coach suggests (customers read these words as written):";
     const list = document.createElement("pre");
     list.style.cssText = "white-space:pre-wrap;margin:.5em 0 0";
-    list.textContent = problems.join("\\n");
+    list.textContent = lines.join("\\n");
     box.append(title, list);
   }
   const events = new EventSource("/_statusgen/events");
   events.addEventListener("state", (event) => {
     const state = JSON.parse(event.data);
     if (state.version !== seen) { location.reload(); return; }
-    show(state.problems);
+    if (state.problems.length) { show(state.problems, true); } else { show(state.advice, false); }
   });
 })();
 """
@@ -61,6 +64,7 @@ class LiveState:
         self._changed = threading.Condition()
         self.version = 0
         self.problems: list[str] = []
+        self.advice: list[str] = []  # the coach's findings on what was published
         self.closed = False
 
     def record(self, result: BuildResult, base: Path, strict: bool) -> None:
@@ -68,7 +72,9 @@ class LiveState:
             if result.written:
                 self.version += 1
             failed = result.problems.fails(strict)
-            self.problems = [p.format(base) for p in result.problems.sorted()] if failed else []
+            shown = [p for p in result.problems.sorted() if failed or p.rule]
+            self.problems = [p.format(base) for p in shown] if failed else []
+            self.advice = [] if failed else [p.format(base) for p in shown]
             self._changed.notify_all()
 
     def snapshot(self) -> dict[str, Any]:
@@ -85,7 +91,11 @@ class LiveState:
             return now if now != seen else None
 
     def _state(self) -> dict[str, Any]:
-        return {"version": self.version, "problems": list(self.problems)}
+        return {
+            "version": self.version,
+            "problems": list(self.problems),
+            "advice": list(self.advice),
+        }
 
     def close(self) -> None:
         with self._changed:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from statusgen.atomic import atomic_file
+from statusgen.lint import Due
 from statusgen.model import Incident
 from statusgen.problems import Problem
 from statusgen.source.cache_format import codec_for
@@ -35,6 +36,7 @@ class Parsed:
     incident: Incident | None
     problems: tuple[Problem, ...]
     timed_out: bool = False  # the time budget ran out: kept in memory only
+    dues: tuple[Due, ...] = ()  # promises the coach holds the incident to, by the clock
 
     def unchanged(self, now: Signature) -> bool:
         """True when the file surely still holds the bytes that were parsed."""

@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from statusgen.digest import digest
+from statusgen.lint import Coach, Due, Passage, Reading
 from statusgen.model import Impact, Incident, Kind, SiteInfo, Tasks
 from statusgen.problems import FrontMatterError, Problems
 from statusgen.source.fields import Fields, check_keys, read_components
@@ -17,16 +18,21 @@ from statusgen.source.updates import read_updates, reconcile
 
 
 def parse_incident(
-    path: Path, data: bytes, info: SiteInfo, renderer: MarkdownRenderer
-) -> tuple[Incident | None, Problems]:
-    """Read one file. Pure: the same bytes and site give the same result."""
+    path: Path,
+    data: bytes,
+    info: SiteInfo,
+    renderer: MarkdownRenderer,
+    coach: Coach | None = None,
+) -> tuple[Incident | None, Problems, tuple[Due, ...]]:
+    """Read one file, and with a `coach`, read it as a customer would too. Pure: the same bytes,
+    site and coach give the same result; the promises it holds fall due by the clock later."""
     problems = Problems()
     try:
         text = normalise(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         problems.error(path, line, "is not UTF-8 text: save the file as UTF-8")
-        return None, problems
+        return None, problems, ()
     text, control_line = strip_controls(text)
     if control_line is not None:
         problems.warning(
@@ -38,7 +44,7 @@ def parse_incident(
         document = read_document(text, problems, path)
     except FrontMatterError as exc:
         problems.error(path, exc.line, exc.message)
-        return None, problems
+        return None, problems, ()
     reference_line = invisible_reference(document.body)
     if reference_line is not None:
         problems.warning(
@@ -49,15 +55,29 @@ def parse_incident(
         )
     fields = Fields(path, document.fields, info.zone, problems)
     try:
-        incident = _build(fields, document.body, document.body_line, info, renderer, digest(data))
+        built = _build(fields, document.body, document.body_line, info, renderer, digest(data))
     except RecursionError:
         problems.error(
             path,
             document.body_line,
             "the Markdown is nested too deeply to render: flatten the deepest list or quote",
         )
-        return None, problems
-    return (incident if not problems.errors else None), problems
+        return None, problems, ()
+    if built is None or problems.errors:
+        return None, problems, ()
+    incident, passages = built
+    if coach is None or not coach.active:
+        return incident, problems, ()
+    keys = {key: fields.line(key) for key in _KEYS if key in document.fields}
+    title = Passage("title", fields.line("title"), incident.title)
+    reading = Reading((title, *passages), keys, document.body, document.body_line)
+    review = coach.review(incident, reading, info.zone)
+    problems.items.extend(review.problems)
+    return incident, problems, review.dues
+
+
+# Front matter keys whose lines the coach's findings may point at.
+_KEYS = ("title", "started", "next_update", "estimated_restore")
 
 
 @dataclass(frozen=True)
@@ -78,7 +98,7 @@ def _build(
     info: SiteInfo,
     renderer: MarkdownRenderer,
     source: str,
-) -> Incident | None:
+) -> tuple[Incident, list[Passage]] | None:
     path, problems = fields.path, fields.problems
     kind = fields.choice("kind", Kind, Kind.INCIDENT) or Kind.INCIDENT
     check_keys(fields, kind)
@@ -126,8 +146,8 @@ def _build(
         draft=fields.flag("draft"),
         relative_links=renderer.take_relative(),
     )
-    advise(incident, path, problems, fields.line("estimated_restore"), parts.headings, parts.empty)
-    return incident
+    advise(incident, path, problems, fields.line("estimated_restore"), parts.empty)
+    return incident, parts.passages
 
 
 def _title(fields: Fields) -> str:

@@ -11,12 +11,13 @@ from pathlib import Path
 from statusgen import parallel
 from statusgen.config import SLUG, Config
 from statusgen.digest import digest
+from statusgen.lint import Coach
 from statusgen.model import Incident, SiteInfo
 from statusgen.problems import FileRefused, Problems
 from statusgen.source.cache import ParseCache, Parsed, Signature, clock_ns, signature
 from statusgen.source.files import incident_paths
 from statusgen.source.markup import MarkdownRenderer
-from statusgen.source.reading import NOT_REGULAR, parse_limited, read_limited
+from statusgen.source.reading import NOT_REGULAR, Read, parse_limited, read_limited
 
 # Forking workers pays off only for a large batch of files to parse.
 PARALLEL_FILES = 200
@@ -26,11 +27,15 @@ Todo = tuple[Path, bytes, Signature, int]
 
 
 def load_incidents(
-    config: Config, problems: Problems, cache: ParseCache | None = None
+    config: Config,
+    problems: Problems,
+    cache: ParseCache | None = None,
+    coach: Coach | None = None,
 ) -> tuple[Incident, ...]:
     """Read every incident file; problems for all of them are collected in one pass.
 
-    With a `cache`, only files whose bytes changed since it was filled are parsed again.
+    With a `cache`, only files whose bytes changed since it was filled are parsed again (it must
+    have been made for this `coach`: its findings are kept with each file).
     """
     folder = config.incidents_dir
     if not folder.is_dir():
@@ -48,7 +53,7 @@ def load_incidents(
     for name in _named_files(folder, problems):
         if _look(name, cache, todo, problems):
             order.append(name)
-    _parse_all(todo, cache, config.site)
+    _parse_all(todo, cache, config.site, coach)
     cache.keep_only(set(order))
     return _collect(order, cache, problems)
 
@@ -105,12 +110,13 @@ def _look(name: str, cache: ParseCache, todo: list[Todo], problems: Problems) ->
     return True
 
 
-def _parse_all(todo: list[Todo], cache: ParseCache, info: SiteInfo) -> None:
+def _parse_all(todo: list[Todo], cache: ParseCache, info: SiteInfo, coach: Coach | None) -> None:
     renderer = MarkdownRenderer()
 
     def parse(batch: Sequence[Todo]) -> list[Parsed]:
         return [
-            _parse(path, data, now, read_at, info, renderer) for path, data, now, read_at in batch
+            _parse(path, data, now, read_at, info, renderer, coach)
+            for path, data, now, read_at in batch
         ]
 
     # A file that ran out of time is kept in memory too, so that `watch` does not spend the
@@ -137,10 +143,10 @@ def _parse(
     read_at: int,
     info: SiteInfo,
     renderer: MarkdownRenderer,
+    coach: Coach | None,
 ) -> Parsed:
-    timed_out = False
     try:
-        incident, found, timed_out = parse_limited(path, data, info, renderer)
+        read = parse_limited(path, data, info, renderer, coach)
     except Exception as exc:  # a bug meeting an odd file must still name the file
         found = Problems()
         found.error(
@@ -149,5 +155,6 @@ def _parse(
             f"statusgen could not read this file ({type(exc).__name__}: "
             f"{exc}); please report it with the file attached",
         )
-        incident = None
-    return Parsed(now, read_at, digest(data), incident, tuple(found.items), timed_out)
+        read = Read(None, found)
+    problems = tuple(read.problems.items)
+    return Parsed(now, read_at, digest(data), read.incident, problems, read.timed_out, read.dues)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import os
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 
+from statusgen.lint import Coach, Due
 from statusgen.model import Incident, SiteInfo
 from statusgen.problems import FileRefused, Problems
 from statusgen.source.budget import MAX_BYTES, MAX_SECONDS, TooComplex, size_text, time_limit
@@ -44,15 +46,27 @@ def read_limited(path: Path | str) -> bytes:
     return data
 
 
+@dataclass(frozen=True)
+class Read:
+    incident: Incident | None
+    problems: Problems
+    timed_out: bool = False  # the time budget ran out
+    dues: tuple[Due, ...] = ()  # promises the coach holds the incident to, by the clock
+
+
 def parse_limited(
-    path: Path, data: bytes, info: SiteInfo, renderer: MarkdownRenderer
-) -> tuple[Incident | None, Problems, bool]:
-    """`parse_incident` within the time budget; the flag says the budget ran out."""
+    path: Path,
+    data: bytes,
+    info: SiteInfo,
+    renderer: MarkdownRenderer,
+    coach: Coach | None = None,
+) -> Read:
+    """`parse_incident` (and the coach, with one) within the time budget."""
     try:
         with time_limit():
-            incident, found = parse_incident(path, data, info, renderer)
+            incident, found, dues = parse_incident(path, data, info, renderer, coach)
     except TooComplex:
         found = Problems()
         found.error(path, 1, TOO_COMPLEX)
-        return None, found, True
-    return incident, found, False
+        return Read(None, found, True)
+    return Read(incident, found, False, dues)

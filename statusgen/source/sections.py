@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta, tzinfo
 from pathlib import Path
 
+from statusgen.lint import Passage
 from statusgen.model import Incident, Section, SectionKey
 from statusgen.problems import Problems
 from statusgen.source.body import Block, section_key, split_blocks
@@ -22,6 +23,7 @@ class Body:
     headings: dict[SectionKey, int]  # where each known heading is, empty or not
     # Other sections left empty (or holding only prompts), by lower-case title: their lines.
     empty: dict[str, int] = field(default_factory=dict)
+    passages: list[Passage] = field(default_factory=list)  # what the writing coach reads
 
 
 def read_sections(
@@ -33,6 +35,10 @@ def read_sections(
     problems: Problems,
 ) -> Body:
     preface, blocks = split_blocks(body, body_line, 2)
+    passages = []
+    if preface:
+        lead = body[: len(body) - len(body.lstrip())].count("\n")
+        passages.append(Passage("other", body_line + lead, preface))
     sections = (
         [Section(SectionKey.OTHER, "", renderer.to_html(preface, body_line))] if preface else []
     )
@@ -61,6 +67,7 @@ def read_sections(
             continue
         if key is SectionKey.UPDATES:
             stray, update_blocks = split_blocks(block.text, block.line + 1, 3)
+            passages += [Passage("updates", b.line + 1, b.text, b.line) for b in update_blocks]
             if stray:
                 problems.error(
                     path,
@@ -71,19 +78,13 @@ def read_sections(
             continue
         if key is SectionKey.PREVENTION:
             prevention = block.text
+        passages.append(Passage(key.value, block.line + 1, block.text, block.line))
         html = renderer.to_html(block.text, block.line + 1)
         if html:
             sections.append(Section(key, block.title, html))
         elif key is SectionKey.OTHER:
             empty.setdefault(" ".join(block.title.lower().split()), block.line)
-    return Body(sections, update_blocks, prevention, seen, empty)
-
-
-_ADVICE = {
-    SectionKey.PROBLEM: ("Problem", "tell customers what is wrong"),
-    SectionKey.CAUSE: ("Cause", "tell customers what caused it"),
-    SectionKey.PREVENTION: ("Prevention plan", "tell customers what will stop it happening again"),
-}
+    return Body(sections, update_blocks, prevention, seen, empty, passages)
 
 
 # The sections `statusgen new --maintenance` writes, and what each should tell customers.
@@ -98,27 +99,12 @@ def advise(
     path: Path,
     problems: Problems,
     estimate_line: int,
-    headings: dict[SectionKey, int],
     empty: dict[str, int] | None = None,
 ) -> None:
-    """Warnings that keep customers in the loop: what is wrong, why, and what changes."""
+    """Warnings that keep customers in the loop (the writing coach reads the words)."""
     if incident.is_maintenance:
         _advise_maintenance(path, problems, empty or {})
         return
-    wanted = [SectionKey.PROBLEM]
-    if incident.is_resolved:
-        wanted += [SectionKey.CAUSE, SectionKey.PREVENTION]
-    for key in wanted:
-        if incident.section(key) is not None:
-            continue
-        title, advice = _ADVICE[key]
-        when = "resolved, but " if key is not SectionKey.PROBLEM else ""
-        if key in headings:
-            problems.warning(
-                path, headings[key], f"{when}the `## {title}` section is empty: {advice}"
-            )
-        else:
-            problems.warning(path, 1, f"{when}there is no `## {title}` section: {advice}")
     if not incident.updates:
         problems.warning(
             path,
