@@ -13,7 +13,8 @@ Each build runs in a fresh process, so the figures include start-up and are what
 waits for. Disk writes on shared machines are noisy: compare medians.
 
 With `--coach-cost`, cold and unchanged builds are run in turn with the writing coach on and
-with every rule turned off (`[coach] disable`), and the difference is printed.
+with every rule turned off (`[coach] disable`), and the difference is printed; add
+`--coach-everything` to have the coach read all the notes, not only the recent ones.
 """
 
 from __future__ import annotations
@@ -120,25 +121,28 @@ def make_site(folder: Path, count: int) -> None:
         (incidents / f"{slug}.md").write_text(text)
 
 
-def set_coach(folder: Path, on: bool) -> None:
-    """Every coach rule on (the default) or off, by the site's `[coach] disable`."""
+def set_coach(folder: Path, on: bool, everything: bool = False) -> None:
+    """Every coach rule on (the default) or off, by the site's `[coach] disable`; with
+    `everything`, the coach reads every note however old (`recent_days = 0`)."""
     from statusgen.lint import shipped_book
 
     config = folder / "statusgen.toml"
     text = config.read_text().split("\n[coach]")[0]
     if not on:
         text += f"\n[coach]\ndisable = {list(shipped_book().ids)!r}\n".replace("'", '"')
+    elif everything:
+        text += "\n[coach]\nrecent_days = 0\n"
     config.write_text(text)
 
 
-def coach_cost(count: int, runs: int) -> None:
+def coach_cost(count: int, runs: int, everything: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         make_site(folder, count)
         times: dict[tuple[bool, str], list[float]] = {}
         for _ in range(runs):
             for on in (True, False):
-                set_coach(folder, on)
+                set_coach(folder, on, everything)
                 clean(folder)
                 times.setdefault((on, "cold"), []).append(timed_build(folder)[0])
                 times.setdefault((on, "unchanged"), []).append(timed_build(folder)[0])
@@ -281,10 +285,15 @@ def main() -> None:
     parser.add_argument(
         "--coach-cost", action="store_true", help="compare builds with the coach on and off"
     )
+    parser.add_argument(
+        "--coach-everything",
+        action="store_true",
+        help="with --coach-cost: the coach reads every note, however old (recent_days = 0)",
+    )
     args = parser.parse_args()
     for count in args.counts:
         if args.coach_cost:
-            coach_cost(count, args.runs)
+            coach_cost(count, args.runs, args.coach_everything)
         else:
             bench(count, args.runs, args.edits)
 

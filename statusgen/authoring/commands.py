@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -129,6 +130,7 @@ def new_incident(draft: NewIncident, config: Config) -> ExitCode:
         )
         problems = Problems()
         coach = coach_for(config.path, config.coach, problems)
+        print_problems(problems)  # a mistake in `[coach]`: said, and the advice goes on
         read = parse_limited(
             config.incidents_dir / f"{slug}.md",
             text.encode("utf-8"),
@@ -210,13 +212,15 @@ def _add_update(
     update: NewUpdate, message: str, path: Path, data: bytes, config: Config
 ) -> ExitCode:
     renderer = MarkdownRenderer()
-    coach = coach_for(config.path, config.coach, Problems())
+    settings = Problems()
+    coach = coach_for(config.path, config.coach, settings)
+    print_problems(settings)  # a mistake in `[coach]`: said, and the advice goes on
     read = parse_limited(path, data, config.site, renderer, coach)
     before = read.incident
     if before is None:
         print_problems(read.problems, "Fix these first; the file was not changed.")
         return ExitCode.PROBLEMS
-    advised = {(p.rule, p.message) for p in _advice(read.problems).items}
+    advised = Counter((p.rule, p.message) for p in _advice(read.problems).items)
     status = _status(update, before.kind)
     if before.is_resolved and status in (UpdateStatus.RESOLVED, UpdateStatus.COMPLETED):
         raise UsageError(
@@ -254,14 +258,26 @@ def _add_update(
 
 
 def _advice(
-    problems: Problems, known: set[tuple[str, str]] | None = None, words_only: Coach | None = None
+    problems: Problems,
+    known: Counter[tuple[str, str]] | None = None,
+    words_only: Coach | None = None,
 ) -> Problems:
-    """The coach's findings, less those already `known` before the change; with `words_only`,
-    only those about words (not about what the file still lacks)."""
-    known = known or set()
-    found = [p for p in problems.items if p.rule and (p.rule, p.message) not in known]
-    if words_only is not None:
-        found = [p for p in found if (rule := words_only.rule(p.rule)) and rule.check is None]
+    """The coach's findings, less as many of each as there were before the change (the same
+    words written again are new advice); with `words_only`, only those about words, not about
+    what the file still lacks."""
+    left = Counter(known or {})
+    found = []
+    for problem in problems.items:
+        if not problem.rule:
+            continue
+        if left[(problem.rule, problem.message)] > 0:
+            left[(problem.rule, problem.message)] -= 1
+            continue
+        if words_only is not None:
+            rule = words_only.rule(problem.rule)
+            if rule is None or rule.check is not None:
+                continue
+        found.append(problem)
     return Problems(found)
 
 

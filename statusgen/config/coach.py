@@ -10,7 +10,7 @@ from typing import Any
 from statusgen.config.keys import KeyLines, warn_unknown
 from statusgen.problems import Problems
 
-_COACH_KEYS = ("disable", "avoid", "rules")
+_COACH_KEYS = ("disable", "avoid", "rules", "recent_days")
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,9 @@ class CoachSettings:
     avoid: tuple[str, ...] = ()
     rules: Path | None = None  # a site's own rule file, in the shipped file's shape
     line: int = 1  # where `[coach]` is, for problems with what it names
+    disable_line: int = 1
+    # How many days back from the site's newest news notes are read; 0 reads every note.
+    recent_days: int = 90
 
 
 def read_coach(path: Path, raw: Any, lines: KeyLines, problems: Problems) -> CoachSettings:
@@ -39,11 +42,21 @@ def read_coach(path: Path, raw: Any, lines: KeyLines, problems: Problems) -> Coa
             '`rules` must be the path of a rule file in quotes, e.g. `rules = "coach.yml"`',
         )
         rules = None
+    days = raw.get("recent_days", 90)
+    if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+        problems.error(
+            path,
+            lines.of("coach", "recent_days"),
+            "`recent_days` must be a whole number of days, or 0 for every note",
+        )
+        days = 90
     return CoachSettings(
         disable=_names(path, raw, "disable", lines, problems),
         avoid=_names(path, raw, "avoid", lines, problems),
         rules=path.parent / rules if rules else None,
         line=lines.of("coach"),
+        disable_line=lines.of("coach", "disable"),
+        recent_days=days,
     )
 
 

@@ -3,26 +3,31 @@ trust, each finding a warning at the line that holds the words, with a better wa
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
 from statusgen import words
 from statusgen.digest import digest
+from statusgen.lint.dispatch import key
 from statusgen.lint.promises import promised_time
 from statusgen.lint.prose import Prose, read_prose, squeeze
 from statusgen.lint.rules import Rule, RuleBook
 from statusgen.model import Impact, Incident, SectionKey, UpdateStatus
 from statusgen.problems import Level, Problem, suggest
 
+# How far back from the site's newest news the coach reads notes, unless told otherwise.
+REACH = timedelta(days=90)
 _PROSE_HINT = (
     "; set `next_update:` as well when you promise an update, so the page shows it and "
     "counts down to it"
 )
-_ALLOW = re.compile(r"<!--\s*coach\s*:\s*allow\b(.*?)-->", re.IGNORECASE | re.DOTALL)
+# Bounded: a comment left open must not cost a scan of the rest of the file at every `<!--`.
+_ALLOW = re.compile(r"<!--\s*coach\s*:\s*allow\b((?:(?!-->)[^<]){0,300}?)-->", re.IGNORECASE)
 _SECTION_TITLES = {"problem": "Problem", "cause": "Cause", "prevention": "Prevention plan"}
 
 
@@ -62,40 +67,121 @@ class Review:
     dues: tuple[Due, ...] = ()
 
 
-@dataclass
 class Coach:
-    """The rules in force for a site: the shipped ones and its own, less those it turned off."""
+    """The rules in force for a site: the shipped ones and its own, less those it turned off.
 
-    book: RuleBook
-    disabled: frozenset[str] = frozenset()
-    key: str = ""  # changes with anything that changes findings; part of the parse cache's key
-    _rules: list[Rule] = field(init=False, repr=False)
+    The rules are read and compiled only when a file is first reviewed: a build that finds
+    every file in its parse cache never pays for them.
+    """
 
-    def __post_init__(self) -> None:
-        self._rules = [r for r in self.book.rules if r.id not in self.disabled]
-        if not self.key:
-            self.key = digest(repr(sorted({r.id for r in self._rules})))
+    def __init__(
+        self,
+        make_book: Callable[[], RuleBook],
+        ids: tuple[str, ...],
+        disabled: frozenset[str] = frozenset(),
+        key: str = "",
+        reach: timedelta | None = REACH,
+    ) -> None:
+        self._make_book = make_book
+        self.ids = ids  # every rule's name, turned off or not
+        self.disabled = disabled
+        self.reach = reach  # None: every note, however old
+        # Changes with anything that changes findings: part of the parse cache's key.
+        self.key = key or digest(repr(sorted(set(ids) - disabled)))
+
+    @functools.cached_property
+    def book(self) -> RuleBook:
+        return self._make_book()
+
+    @functools.cached_property
+    def _rules(self) -> list[Rule]:
+        return [r for r in self.book.rules if r.id not in self.disabled]
+
+    def in_reach(self, incident: Incident, newest: datetime | None) -> bool:
+        """Whether the coach reads this note: what is open, planned or a draft, and what
+        happened within `reach` of the site's newest news. Years of history written before
+        the coach would bury today's advice, and nobody rewrites a note from 2021."""
+        if self.reach is None or newest is None or incident.draft or not incident.is_resolved:
+            return True
+        return incident.last_time >= newest - self.reach
 
     @property
     def active(self) -> bool:
-        return bool(self._rules)
+        return bool(set(self.ids) - self.disabled)
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self._rules if r.id == rule_id), None)
 
+    @functools.cached_property
+    def _anchors(self) -> _Anchors:
+        """Every rule's tokens by their anchor words (see `dispatch`)."""
+        whole: dict[str, list[tuple[int, re.Pattern[str]]]] = {}
+        start: dict[str, list[tuple[str, int, re.Pattern[str]]]] = {}
+        for index, rule in enumerate(self._rules):
+            for entries in rule.finder.anchored.values() if rule.finder else ():
+                for (letters, is_whole), pattern in entries:
+                    if is_whole:
+                        whole.setdefault(letters, []).append((index, pattern))
+                    else:
+                        start.setdefault(key(letters), []).append((letters, index, pattern))
+        return _Anchors(
+            {w: tuple(found) for w, found in whole.items()},
+            {k: tuple(found) for k, found in start.items()},
+        )
+
     def review(self, incident: Incident, reading: Reading, zone: tzinfo) -> Review:
         path = incident.path
         allowed, found = self._allowed(path, reading)
-        rules = [r for r in self._rules if r.id not in allowed and _applies(r, incident)]
+        wanted = [
+            i for i, r in enumerate(self._rules) if r.id not in allowed and _applies(r, incident)
+        ]
+        proses = _Proses()
         for passage in reading.passages:
-            prose = read_prose(passage.text, passage.line)
-            for rule in rules:
-                if rule.tokens is not None and (rule.scope is None or passage.scope in rule.scope):
-                    found += self._matches(rule, prose, incident, path)
-        checks = {r.check: r for r in rules if r.check is not None}
-        found += self._structure(checks, incident, reading, zone)
-        dues = self._dues(incident, reading, zone) if "overdue" in checks else ()
+            here = {
+                i
+                for i in wanted
+                if self._rules[i].finder is not None
+                and (self._rules[i].scope is None or passage.scope in self._rules[i].scope)  # type: ignore[operator]
+            }
+            if here:
+                found += self._find(here, proses.of(passage), incident)
+        found = _once_per_line(found)
+        checks = {self._rules[i].check: self._rules[i] for i in wanted if self._rules[i].check}
+        found += self._structure(checks, incident, reading, proses)  # type: ignore[arg-type]
+        dues = self._dues(incident, reading, zone, proses) if "overdue" in checks else ()
         return Review(tuple(found), dues)
+
+    def _find(self, here: set[int], prose: Prose, incident: Incident) -> list[Problem]:
+        """The findings of the rules `here` in one passage: each token is tried only in the
+        sentences that hold one of its anchor words."""
+        text = prose.text
+        anchors = self._anchors
+        hits: dict[int, list[re.Match[str]]] = {}
+        tried: set[tuple[re.Pattern[str], int]] = set()
+        for word in prose.vocabulary:
+            found = [(i, p) for i, p in anchors.whole.get(word, ()) if i in here]
+            found += [
+                (i, p)
+                for letters, i, p in anchors.start.get(key(word), ())
+                if i in here and word.startswith(letters)
+            ]
+            if not found:
+                continue
+            for start in prose.where(word):
+                first, last = prose.sentence(start)
+                for index, pattern in found:
+                    if (pattern, first) not in tried:
+                        tried.add((pattern, first))
+                        hits.setdefault(index, []).extend(pattern.finditer(text, first, last))
+        for index in here:
+            finder = self._rules[index].finder
+            if finder is not None and finder.scan is not None:
+                hits.setdefault(index, []).extend(finder.scan.finditer(text))
+        problems: list[Problem] = []
+        for index in sorted(hits):
+            matches = sorted(hits[index], key=lambda m: m.start())
+            problems += self._accept(self._rules[index], matches, prose, incident)
+        return problems
 
     def overdue(
         self, path: Path, dues: tuple[Due, ...], now: datetime, zone: tzinfo
@@ -118,7 +204,9 @@ class Coach:
             if due.time < now
         ]
 
-    def _dues(self, incident: Incident, reading: Reading, zone: tzinfo) -> tuple[Due, ...]:
+    def _dues(
+        self, incident: Incident, reading: Reading, zone: tzinfo, proses: _Proses
+    ) -> tuple[Due, ...]:
         """Promises standing now that nothing has answered yet: each falls due at its time."""
         if incident.is_resolved or incident.is_maintenance:
             return ()
@@ -126,8 +214,8 @@ class Coach:
         pending = incident.pending_next_update
         if pending is not None:
             dues.append(Due(reading.keys.get("next_update", 1), pending, "the next update"))
-        elif incident.next_update is None and incident.latest is not None:
-            due = self._prose_promise(incident, reading, zone)
+        elif incident.latest is not None:  # no promise standing in the front matter
+            due = self._prose_promise(incident, reading, zone, proses)
             if due is not None:
                 dues.append(due)
         estimate = incident.estimated_restore
@@ -141,21 +229,27 @@ class Coach:
             dues.append(Due(line, estimate, "the restore time"))
         return tuple(dues)
 
-    def _prose_promise(self, incident: Incident, reading: Reading, zone: tzinfo) -> Due | None:
+    def _prose_promise(
+        self, incident: Incident, reading: Reading, zone: tzinfo, proses: _Proses
+    ) -> Due | None:
         """A next update the newest update promises in words ("next update by 15:30 UTC")."""
         latest = incident.latest
         passage = next((p for p in reading.passages if latest and p.heading == latest.line), None)
         if latest is None or passage is None:
             return None
-        prose = read_prose(passage.text, passage.line)
+        prose = proses.of(passage)
         bounds = [*prose.sentences, len(prose.text)]
         for start, end in itertools.pairwise(bounds):
             sentence = prose.text[start:end]
-            if self.book.next_update.search(sentence):
-                due = promised_time(sentence, latest.time, zone)
-                if due is not None:
-                    line = prose.line_of(start + len(sentence) - len(sentence.lstrip()))
-                    return Due(line, due, "the next update", _PROSE_HINT)
+            # A line of its own ("Next update: 15:45 UTC") first, then the sentence it is in.
+            offset = 0
+            for part in [*sentence.split("\n"), sentence]:
+                promise = self.book.next_update.search(part)
+                due = promised_time(part, latest.time, zone, promise.start()) if promise else None
+                if promise is not None and due is not None:
+                    at = start + (offset if part is not sentence else 0) + promise.start()
+                    return Due(prose.line_of(at), due, "the next update", _PROSE_HINT)
+                offset += len(part) + 1
         return None
 
     def _allowed(self, path: Path, reading: Reading) -> tuple[set[str], list[Problem]]:
@@ -165,7 +259,7 @@ class Coach:
         known = [r.id for r in self.book.rules]
         for match in _ALLOW.finditer(reading.body):
             line = reading.body_line + reading.body.count("\n", 0, match.start())
-            names = [n for n in re.split(r"[\s,]+", match.group(1).strip()) if n]
+            names = [n for n in re.split(r"[\s,:]+", match.group(1).strip()) if n]
             if not names:
                 found.append(
                     Problem(
@@ -190,36 +284,46 @@ class Coach:
                     )
         return allowed, found
 
-    def _matches(self, rule: Rule, prose: Prose, incident: Incident, path: Path) -> list[Problem]:
-        assert rule.tokens is not None
+    def _accept(
+        self, rule: Rule, matches: list[re.Match[str]], prose: Prose, incident: Incident
+    ) -> list[Problem]:
+        """The matches that stand, one per line: not quoted, not excused, not explained."""
         text = prose.text
         found: list[Problem] = []
         lines: set[int] = set()
-        for match in rule.tokens.finditer(text):
+        excused: bool | None = None  # whether the passage excuses the rule, once asked
+        sentences: dict[int, bool] = {}  # sentence start → whether it holds an exception
+        for match in matches:
             start, end = match.span()
-            if end == start or (not rule.quoted and prose.is_quoted(start, end)):
+            line = prose.line_of(start)
+            if line in lines or end == start:
+                continue
+            if not rule.quoted and prose.is_quoted(start, end):
                 continue
             first, last = prose.sentence(start)
-            sentence = text[first:last]
-            if rule.exceptions is not None and rule.exceptions.search(sentence):
+            if rule.exceptions is not None:
+                if first not in sentences:
+                    sentences[first] = bool(rule.exceptions.search(text[first:last]))
+                if sentences[first]:
+                    continue
+            if rule.after is not None and rule.after.match(text[end : min(last, end + 300)]):
                 continue
-            if rule.after is not None and rule.after.match(text[end:last]):
+            if rule.before is not None and rule.before.search(
+                text[max(first, start - 300) : start]
+            ):
                 continue
-            if rule.before is not None and rule.before.search(text[first:start]):
-                continue
-            if rule.excused_by is not None and rule.excused_by.search(text):
-                continue
-            line = prose.line_of(start)
-            if line in lines:
-                continue
+            if rule.excused_by is not None:
+                if excused is None:
+                    excused = bool(rule.excused_by.search(text))
+                if excused:
+                    continue
             lines.add(line)
-            found.append(
-                _finding(path, line, rule, words=squeeze(match.group(0)), impact=incident.impact)
-            )
+            words = squeeze(match.group(0))
+            found.append(_finding(incident.path, line, rule, words=words, impact=incident.impact))
         return found
 
     def _structure(
-        self, rules: dict[str, Rule], incident: Incident, reading: Reading, zone: tzinfo
+        self, rules: dict[str, Rule], incident: Incident, reading: Reading, proses: _Proses
     ) -> list[Problem]:
         found: list[Problem] = []
         if incident.is_maintenance:
@@ -229,17 +333,21 @@ class Coach:
         for name in wanted:
             rule = rules.get(name)
             if rule is not None:
-                empty = self._empty_section(name, incident, reading)
+                empty = self._empty_section(name, incident, reading, proses)
                 if empty is not None:
                     found.append(_finding(path, empty[0], rule, what=empty[1]))
         rule = rules.get("estimate")
-        if rule is not None and _needs_estimate(incident) and not self._promised(incident, reading):
+        if (
+            rule is not None
+            and _needs_estimate(incident)
+            and not self._promised(incident, reading, proses)
+        ):
             line = incident.latest.line if incident.latest else reading.keys.get("started", 1)
             found.append(_finding(path, line, rule))
         return found
 
     def _empty_section(
-        self, name: str, incident: Incident, reading: Reading
+        self, name: str, incident: Incident, reading: Reading, proses: _Proses
     ) -> tuple[int, str] | None:
         """Where a section is missing, empty or only holds its place, and how to say so."""
         title = _SECTION_TITLES[name]
@@ -247,36 +355,79 @@ class Coach:
         passage = next((p for p in reading.passages if p.scope == name), None)
         if passage is None:
             return 1, f"{when}there is no `## {title}` section"
-        prose = read_prose(passage.text, passage.line)
+        prose = proses.of(passage)
         said = " ".join(prose.text.split())
         if incident.section(SectionKey(name)) is None or not said:
             return passage.heading, f"{when}the `## {title}` section is empty"
-        if name != "problem" and self._placeholder(said):
+        if name != "problem" and self._placeholder(prose):
             first = prose.line_of(len(prose.text) - len(prose.text.lstrip()))
             return first, f'{when}the `## {title}` section only says "{squeeze(said, 60)}"'
         return None
 
-    def _placeholder(self, said: str) -> bool:
-        """Only words that hold a place ("details to follow"), or next to nothing at all."""
+    def _placeholder(self, prose: Prose) -> bool:
+        """Only words that hold a place ("details to follow"), or next to nothing at all. A
+        sentence of its own that says something ("A configuration change.") is a cause."""
+        said = " ".join(prose.text.split())
         rest = self.book.placeholders.sub(" ", said)
-        content = [
-            w
-            for w in re.findall(r"[\w'-]+", rest.lower())
-            if w not in self.book.filler and len(w) > 1
-        ]
-        return not content or (rest != said and len(content) < 2)
+        content = self._content(rest)
+        if not content:
+            return True
+        if rest == said or len(content) >= 3:
+            return False
+        return not any(
+            not self.book.placeholders.search(sentence) and len(self._content(sentence)) >= 2
+            for sentence in _sentences(prose)
+        )
 
-    def _promised(self, incident: Incident, reading: Reading) -> bool:
+    def _content(self, text: str) -> list[str]:
+        words = re.findall(r"[\w'-]+", text.lower())
+        return [w for w in words if w not in self.book.filler and len(w) > 1]
+
+    def _promised(self, incident: Incident, reading: Reading, proses: _Proses) -> bool:
         """Whether the words customers read now give a time: for service, or for more news."""
         newest = incident.latest.line if incident.latest else -1
         for passage in reading.passages:
             if passage.scope in ("restore", "problem", "cause") or passage.heading == newest:
-                for sentence in _sentences(passage):
+                for sentence in _sentences(proses.of(passage)):
                     if self.book.times.search(sentence) and (
                         self.book.next_update.search(sentence) or self.book.restore.search(sentence)
                     ):
                         return True
         return False
+
+
+@dataclass(frozen=True)
+class _Anchors:
+    whole: dict[str, tuple[tuple[int, re.Pattern[str]], ...]]  # word → (rule, token)
+    start: dict[str, tuple[tuple[str, int, re.Pattern[str]], ...]]  # key → (letters, rule, token)
+
+
+def _once_per_line(found: list[Problem]) -> list[Problem]:
+    """A rule written as several entries says a line's words once."""
+    seen: set[tuple[str, int]] = set()
+    kept = []
+    for problem in found:
+        if not problem.rule or (problem.rule, problem.line) not in seen:
+            seen.add((problem.rule, problem.line))
+            kept.append(problem)
+    return kept
+
+
+class _Proses:
+    """Each passage read once per review, however many rules look at it."""
+
+    def __init__(self) -> None:
+        self._read: dict[Passage, Prose] = {}
+
+    def of(self, passage: Passage) -> Prose:
+        prose = self._read.get(passage)
+        if prose is None:
+            prose = self._read[passage] = read_prose(passage.text, passage.line)
+        return prose
+
+
+def _plain_apostrophes(text: str) -> str:
+    return text.replace("\u2019", "'").replace("\u2018", "'")
 
 
 def _applies(rule: Rule, incident: Incident) -> bool:
@@ -295,13 +446,12 @@ def _needs_estimate(incident: Incident) -> bool:
         incident.resolved is None
         and incident.impact is not Impact.NONE
         and incident.estimated_restore is None
-        and incident.next_update is None
+        and incident.pending_next_update is None
         and incident.phase in (UpdateStatus.INVESTIGATING, UpdateStatus.IDENTIFIED)
     )
 
 
-def _sentences(passage: Passage) -> Iterator[str]:
-    prose = read_prose(passage.text, passage.line)
+def _sentences(prose: Prose) -> Iterator[str]:
     bounds = [*prose.sentences, len(prose.text)]
     for start, end in itertools.pairwise(bounds):
         yield prose.text[start:end]

@@ -7,8 +7,15 @@ import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 _CLOCK = re.compile(
-    r"(?<![\d:.])(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?"
-    r"(?:\s*\(?((?-i:[A-Z]{2,5}))\)?)?(?![\d:])",
+    r"(?<![\d:.])(\d{1,2})(?:([:h.])(\d{2}))?(?![\d:]|\.\d)\s*(am|pm|a\.m\.|p\.m\.)?"
+    r"(?:\s*\(?((?-i:[A-Z]{1,5}))\b\)?)?",
+    re.IGNORECASE,
+)
+# A day named besides the time: reading it right needs a calendar, so nothing is guessed.
+_DAY = re.compile(
+    r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|"
+    r"oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|"
+    r"jul|aug|sep|oct|nov|dec)|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}\b",
     re.IGNORECASE,
 )
 _SPAN = re.compile(
@@ -62,35 +69,49 @@ _ZONES = {
 }
 
 
-def promised_time(sentence: str, written: datetime, zone: tzinfo) -> datetime | None:
+def promised_time(sentence: str, written: datetime, zone: tzinfo, near: int = 0) -> datetime | None:
     """When a promise in `sentence`, written at `written`, falls due; None when it names no time
-    that can be read without guessing."""
-    span = _SPAN.search(sentence)
-    if span:
+    that can be read without guessing. Of several times, the one after `near` (where the
+    promise's words are) is taken: "restored in 20 minutes; next update at 18:00" means 18:00."""
+    if _DAY.search(sentence):
+        return None
+    found: list[tuple[int, datetime | None]] = []
+    for span in _SPAN.finditer(sentence):
         count, unit = span.group(1).lower(), span.group(2).lower()
         amount = 0.5 if count.startswith("half") else _NUMBERS.get(count) or int(count)
         minutes = amount * (60 if unit.startswith("h") else 1)
-        return written + timedelta(minutes=minutes)
-    if re.search(r"\bwithin the hour\b", sentence, re.IGNORECASE):
-        return written + timedelta(hours=1)
+        found.append((span.start(), written + timedelta(minutes=minutes)))
+    for hour in re.finditer(r"\bwithin the hour\b", sentence, re.IGNORECASE):
+        found.append((hour.start(), written + timedelta(hours=1)))
     for clock in _CLOCK.finditer(sentence):
-        hour, minute = int(clock.group(1)), int(clock.group(2) or 0)
-        half = (clock.group(3) or "").lower().replace(".", "")
-        if clock.group(2) is None and not half:
-            continue  # a bare number is not a time
-        if half == "pm" and hour < 12:
-            hour += 12
-        elif half == "am" and hour == 12:
-            hour = 0
-        if hour > 23 or minute > 59:
-            continue
-        named = _ZONES.get((clock.group(4) or "").upper())
-        where = timezone(timedelta(minutes=named)) if named is not None else zone
-        local = written.astimezone(where)
-        due = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
-        if re.search(r"\btomorrow\b", sentence, re.IGNORECASE) or due < local - timedelta(
-            minutes=1
-        ):
-            due += timedelta(days=1)
-        return due.astimezone(UTC)
-    return None
+        found.append((clock.start(), _clock(clock, sentence, written, zone)))
+    # The first time after the promise's words ("next update at 18:00"), else the last before.
+    after = sorted((at, due) for at, due in found if at >= near)
+    before = sorted((at, due) for at, due in found if at < near)
+    chosen = after[0] if after else before[-1] if before else None
+    return chosen[1] if chosen else None
+
+
+def _clock(clock: re.Match[str], sentence: str, written: datetime, zone: tzinfo) -> datetime | None:
+    hour, mark, minute = int(clock.group(1)), clock.group(2), int(clock.group(3) or 0)
+    half = (clock.group(4) or "").lower().replace(".", "")
+    named = clock.group(5)
+    if mark is None and not half:
+        return None  # a bare number is not a time
+    if mark == "." and not half and named is None:
+        return None  # "version 2.10" is not ten past two
+    if half == "pm" and hour < 12:
+        hour += 12
+    elif half == "am" and hour == 12:
+        hour = 0
+    if hour > 23 or minute > 59:
+        return None
+    if named is not None and named.upper() not in _ZONES:
+        return None  # a zone it does not know ("ET") is not guessed
+    offset = _ZONES.get((named or "").upper())
+    where = timezone(timedelta(minutes=offset)) if offset is not None else zone
+    local = written.astimezone(where)
+    due = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    if re.search(r"\btomorrow\b", sentence, re.IGNORECASE) or due < local - timedelta(minutes=1):
+        due += timedelta(days=1)
+    return due.astimezone(UTC)

@@ -3,6 +3,7 @@ same shape (Vale's "existence" rules, read in Python): read, checked and compile
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -11,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from statusgen.lint.dispatch import Dispatch, anchors, dispatch
 from statusgen.model import Impact, Kind
 from statusgen.problems import Problems, suggest
 
@@ -44,7 +46,7 @@ class Rule:
     message: str  # what a reader would feel, and a better way to say it; `{words}` is quoted
     line: int  # where the rule is written, for problems with the rule itself
     check: str | None = None
-    tokens: re.Pattern[str] | None = None
+    finder: Dispatch | None = None  # how the rule's tokens are found; None for a check
     exceptions: re.Pattern[str] | None = None  # anywhere in the sentence
     excused_by: re.Pattern[str] | None = None  # anywhere in the same section or update
     after: re.Pattern[str] | None = None  # right after the words: an explanation
@@ -104,6 +106,7 @@ class _Node:
     line: int
 
 
+@functools.cache
 def shipped() -> str:
     return resources.files("statusgen.lint").joinpath("rules.yml").read_text(encoding="utf-8")
 
@@ -119,7 +122,7 @@ def read_site_rules(
     """A site's own rules, in the shipped file's shape; every mistake is a problem at its line."""
     try:
         top = _read_yaml(text)
-        if not isinstance(top.value, dict) or set(top.value) - {"rules"}:
+        if not isinstance(top.value, dict) or set(top.value) != {"rules"}:
             raise RuleFileError(top.line, "a rule file holds one key, `rules:`, a list of rules")
         return _rules(top.value["rules"], known, site=True)
     except RuleFileError as exc:
@@ -207,7 +210,7 @@ def _rule(node: _Node, site: bool) -> Rule:
         message=_text(data, "message", node.line),
         line=node.line,
         check=check,
-        tokens=_pattern(data, "tokens"),
+        finder=_finder(data),
         exceptions=_pattern(data, "exceptions"),
         excused_by=_pattern(data, "excused_by"),
         after=_pattern(data, "after", bounded=False, anchor="^(?:"),
@@ -218,6 +221,35 @@ def _rule(node: _Node, site: bool) -> Rule:
         state=_state(data),
         quoted=str(data["quoted"].value).lower() == "true" if "quoted" in data else False,
     )
+
+
+def _finder(data: dict[str, _Node]) -> Dispatch | None:
+    if "tokens" not in data:
+        return None
+    tokens = _texts(data["tokens"])
+    if not tokens:
+        raise RuleFileError(data["tokens"].line, "`tokens` lists no words to find")
+    _check_patterns(data["tokens"], tokens)
+    try:
+        return finder(tokens)
+    except re.error as exc:
+        raise RuleFileError(data["tokens"].line, f"the tokens do not compile: {exc}") from None
+
+
+def finder(tokens: list[str]) -> Dispatch:
+    """How a rule's tokens are found (see `dispatch`)."""
+    bodies = [_alternatives([t]) for t in tokens]
+    anchored = [(b, compile_words([t])) for t, b in zip(tokens, bodies, strict=True) if anchors(b)]
+    unknown = [t for t, body in zip(tokens, bodies, strict=True) if not anchors(body)]
+    return dispatch(anchored, compile_words(unknown) if unknown else None)
+
+
+def _check_patterns(node: _Node, tokens: list[str]) -> None:
+    for token in tokens:
+        try:
+            re.compile(token)
+        except re.error as exc:
+            raise RuleFileError(node.line, f"`{token}` is not a pattern: {exc}") from None
 
 
 def _text(data: dict[str, _Node], key: str, line: int) -> str:
@@ -244,18 +276,15 @@ def _pattern(
         return None
     tokens = _texts(data[key])
     if not tokens:
-        if key == "tokens":
-            raise RuleFileError(data[key].line, "`tokens` lists no words to find")
         return None
-    for token in tokens:
-        try:
-            re.compile(token)
-        except re.error as exc:
-            raise RuleFileError(data[key].line, f"`{token}` is not a pattern: {exc}") from None
-    if anchor:
-        body = _alternatives(tokens)
-        return re.compile(f"{anchor}{body}{end or ')'}", re.IGNORECASE)
-    return compile_words(tokens, bounded)
+    _check_patterns(data[key], tokens)
+    try:
+        if anchor:
+            body = _alternatives(tokens)
+            return re.compile(f"{anchor}{body}{end or ')'}", re.IGNORECASE)
+        return compile_words(tokens, bounded)
+    except re.error as exc:  # each compiles alone, not together (a group name used twice)
+        raise RuleFileError(data[key].line, f"the `{key}` do not compile together: {exc}") from None
 
 
 def _choices(data: dict[str, _Node], key: str, enum: type[Impact]) -> frozenset[Impact] | None:

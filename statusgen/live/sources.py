@@ -35,10 +35,11 @@ class Sources:
     config: Path
     incidents: Path
     templates: Path
+    coach_rules: Path | None = None  # the site's own coach rules, `[coach] rules`
 
     def covers(self, path: str) -> bool:
         target = Path(path)
-        if target == self.config:
+        if target in (self.config, self.coach_rules):
             return True
         return any(
             folder == target or folder in target.parents
@@ -49,6 +50,8 @@ class Sources:
         """(folder, recursive) pairs to watch: a folder that does not exist yet is noticed
         through its parent."""
         found: dict[Path, bool] = {self.config.parent: False}
+        if self.coach_rules is not None and self.coach_rules.parent.is_dir():
+            found.setdefault(self.coach_rules.parent, False)
         for folder in (self.incidents, self.templates):
             if folder.is_dir():
                 found[folder] = True
@@ -69,8 +72,12 @@ def sources_of(config_path: Path, config: Config | None) -> Sources:
     root = config_path.resolve().parent
     if config is None:  # a broken configuration: watch where the defaults would be
         return Sources(config_path.resolve(), root / "incidents", root / "templates")
+    rules = config.coach.rules.resolve() if config.coach.rules is not None else None
     return Sources(
-        config_path.resolve(), config.incidents_dir.resolve(), config.templates_dir.resolve()
+        config_path.resolve(),
+        config.incidents_dir.resolve(),
+        config.templates_dir.resolve(),
+        rules,
     )
 
 

@@ -37,6 +37,7 @@ class Parsed:
     problems: tuple[Problem, ...]
     timed_out: bool = False  # the time budget ran out: kept in memory only
     dues: tuple[Due, ...] = ()  # promises the coach holds the incident to, by the clock
+    coached: bool = False  # the writing coach has read it (see `load._coach_all`)
 
     def unchanged(self, now: Signature) -> bool:
         """True when the file surely still holds the bytes that were parsed."""

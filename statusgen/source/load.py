@@ -35,7 +35,8 @@ def load_incidents(
     """Read every incident file; problems for all of them are collected in one pass.
 
     With a `cache`, only files whose bytes changed since it was filled are parsed again (it must
-    have been made for this `coach`: its findings are kept with each file).
+    have been made for this `coach`: its findings are kept with each file). With a `coach`,
+    the notes within its reach (see `in_reach`) are read a second time, as customers would.
     """
     folder = config.incidents_dir
     if not folder.is_dir():
@@ -53,9 +54,35 @@ def load_incidents(
     for name in _named_files(folder, problems):
         if _look(name, cache, todo, problems):
             order.append(name)
-    _parse_all(todo, cache, config.site, coach)
+    _parse_all(todo, cache, config.site, None)
     cache.keep_only(set(order))
+    if coach is not None and coach.active:
+        _coach_all(order, {str(t[0]): t[1] for t in todo}, cache, config.site, coach)
     return _collect(order, cache, problems)
+
+
+def _coach_all(
+    order: list[str], read: dict[str, bytes], cache: ParseCache, info: SiteInfo, coach: Coach
+) -> None:
+    """Parse again, with the coach, the files within its reach that it has not read yet. The
+    first pass is needed to know the reach: it depends on the newest of all the incidents."""
+    incidents = [p.incident for p in cache.entries.values() if p.incident is not None]
+    newest = max((i.last_time for i in incidents), default=None)
+    todo: list[Todo] = []
+    for name in order:
+        parsed = cache.entries[name]
+        if parsed.coached or parsed.incident is None:
+            continue
+        if not coach.in_reach(parsed.incident, newest):
+            continue
+        data = read.get(name)
+        if data is None:
+            try:
+                data = read_limited(name)
+            except (OSError, FileRefused):
+                continue  # it was readable a moment ago; the next build looks again
+        todo.append((Path(name), data, parsed.signature, parsed.read_at))
+    _parse_all(todo, cache, info, coach)
 
 
 def _named_files(folder: Path, problems: Problems) -> list[str]:
@@ -157,4 +184,7 @@ def _parse(
         )
         read = Read(None, found)
     problems = tuple(read.problems.items)
-    return Parsed(now, read_at, digest(data), read.incident, problems, read.timed_out, read.dues)
+    coached = coach is not None
+    return Parsed(
+        now, read_at, digest(data), read.incident, problems, read.timed_out, read.dues, coached
+    )
