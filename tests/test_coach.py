@@ -700,3 +700,13 @@ def test_hostile_text_costs_the_coach_no_more_than_the_page(project: Project, bo
     )
     run = project.run("check", "--now", CORPUS_NOW)
     assert run.code == 0, run.err[-500:]
+
+
+def test_the_reach_is_measured_from_the_files_not_the_clock(project: Project) -> None:
+    project.write(
+        "incidents/2026-11-20-card-payments.md",
+        _with_update("This will never happen again.", "major"),
+    )
+    for now in (CORPUS_NOW, "2027-06-01T00:00:00Z", "2030-01-01T00:00:00Z"):
+        caught = findings(project.run("check", "--now", now).err)
+        assert [r for _, _, r, _ in caught] == ["overpromise"], now

@@ -151,7 +151,7 @@ class Builder:
         output = self.site_output(config)
         if self.options.preview:
             output = preview_for(output)
-        loaded = self._load(config, output, problems)
+        loaded = self._load(config, output, problems, moment)
         if loaded is None:
             return BuildResult(problems, output)
         site = Site(config.site, self._shown(loaded[0]), moment)
@@ -188,7 +188,7 @@ class Builder:
             raise UsageError(f"--now: {exc}" if self.now else str(exc)) from None
 
     def _load(
-        self, config: Config, output: Path, problems: Problems
+        self, config: Config, output: Path, problems: Problems, moment: datetime
     ) -> tuple[tuple[Incident, ...], Theme, Coach] | None:
         """The incidents, the theme and the coach that read them; None when any file has an
         error."""
@@ -198,7 +198,7 @@ class Builder:
         self._output = output if usable else None
         coach = coach_for(config.path, config.coach, problems)
         cache = self._parse_cache(config, output, coach)
-        incidents = load_incidents(config, problems, cache, coach)
+        incidents = load_incidents(config, problems, cache, coach, moment)
         # The model is large and long-lived: without this, the cycle collector would walk all
         # of it again and again while the pages are drawn (a fifth of a rebuild at 10,000).
         gc.freeze()

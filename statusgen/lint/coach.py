@@ -97,6 +97,10 @@ class Coach:
     def _rules(self) -> list[Rule]:
         return [r for r in self.book.rules if r.id not in self.disabled]
 
+    def prepare(self) -> None:
+        """Read and compile the rules now: before forking, so that workers share them."""
+        _ = self._anchors
+
     def in_reach(self, incident: Incident, newest: datetime | None) -> bool:
         """Whether the coach reads this note: what is open, planned or a draft, and what
         happened within `reach` of the site's newest news. Years of history written before

@@ -57,12 +57,14 @@ def fits(anchor: Anchor, word: str) -> bool:
     return word == letters if whole else word.startswith(letters)
 
 
-def dispatch(compiled: list[tuple[str, re.Pattern[str]]], scan: re.Pattern[str] | None) -> Dispatch:
-    """`compiled`: each token's body (spaces rewritten) and its pattern; `scan`: those of them
-    `anchors` finds nothing for, compiled together."""
+def dispatch(
+    compiled: list[tuple[set[Anchor], re.Pattern[str]]], scan: re.Pattern[str] | None
+) -> Dispatch:
+    """`compiled`: each token's anchors (`anchors`) and its pattern; `scan`: the tokens without
+    anchors, compiled together."""
     anchored: dict[str, list[tuple[Anchor, re.Pattern[str]]]] = {}
-    for body, pattern in compiled:
-        for found in anchors(body) or ():
+    for words, pattern in compiled:
+        for found in words:
             anchored.setdefault(key(found[0]), []).append((found, pattern))
     return Dispatch({k: tuple(v) for k, v in anchored.items()}, scan)
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from statusgen.digest import digest
-from statusgen.lint import Coach, Due, Passage, Reading
+from statusgen.lint import Coach, Passage, Reading, Review
 from statusgen.model import Impact, Incident, Kind, SiteInfo, Tasks
 from statusgen.problems import FrontMatterError, Problems
 from statusgen.source.fields import Fields, check_keys, read_components
@@ -23,16 +23,19 @@ def parse_incident(
     info: SiteInfo,
     renderer: MarkdownRenderer,
     coach: Coach | None = None,
-) -> tuple[Incident | None, Problems, tuple[Due, ...]]:
-    """Read one file, and with a `coach`, read it as a customer would too. Pure: the same bytes,
-    site and coach give the same result; the promises it holds fall due by the clock later."""
+    newest: datetime | None = None,
+) -> tuple[Incident | None, Problems, Review | None]:
+    """Read one file, and with a `coach`, read it as a customer would too if it is within the
+    coach's reach of `newest` (see `Coach.in_reach`; None: any file). Pure: the same bytes, site
+    and coach give the same result; the promises it holds fall due by the clock later. The
+    review is None when the coach did not read the file."""
     problems = Problems()
     try:
         text = normalise(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         problems.error(path, line, "is not UTF-8 text: save the file as UTF-8")
-        return None, problems, ()
+        return None, problems, None
     text, control_line = strip_controls(text)
     if control_line is not None:
         problems.warning(
@@ -44,7 +47,7 @@ def parse_incident(
         document = read_document(text, problems, path)
     except FrontMatterError as exc:
         problems.error(path, exc.line, exc.message)
-        return None, problems, ()
+        return None, problems, None
     reference_line = invisible_reference(document.body)
     if reference_line is not None:
         problems.warning(
@@ -62,18 +65,18 @@ def parse_incident(
             document.body_line,
             "the Markdown is nested too deeply to render: flatten the deepest list or quote",
         )
-        return None, problems, ()
+        return None, problems, None
     if built is None or problems.errors:
-        return None, problems, ()
+        return None, problems, None
     incident, passages = built
-    if coach is None or not coach.active:
-        return incident, problems, ()
+    if coach is None or not coach.active or not coach.in_reach(incident, newest):
+        return incident, problems, None
     keys = {key: fields.line(key) for key in _KEYS if key in document.fields}
     title = Passage("title", fields.line("title"), incident.title)
     reading = Reading((title, *passages), keys, document.body, document.body_line)
     review = coach.review(incident, reading, info.zone)
     problems.items.extend(review.problems)
-    return incident, problems, review.dues
+    return incident, problems, review
 
 
 # Front matter keys whose lines the coach's findings may point at.

@@ -6,6 +6,7 @@ import os
 import stat
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 from statusgen import parallel
@@ -31,12 +32,14 @@ def load_incidents(
     problems: Problems,
     cache: ParseCache | None = None,
     coach: Coach | None = None,
+    now: datetime | None = None,
 ) -> tuple[Incident, ...]:
     """Read every incident file; problems for all of them are collected in one pass.
 
     With a `cache`, only files whose bytes changed since it was filled are parsed again (it must
     have been made for this `coach`: its findings are kept with each file). With a `coach`,
-    the notes within its reach (see `in_reach`) are read a second time, as customers would.
+    the notes within its reach (`Coach.in_reach`) are read as customers would: those near `now`
+    (a guess at the site's newest news) while parsing, the rest of the reach afterwards.
     """
     folder = config.incidents_dir
     if not folder.is_dir():
@@ -54,18 +57,20 @@ def load_incidents(
     for name in _named_files(folder, problems):
         if _look(name, cache, todo, problems):
             order.append(name)
-    _parse_all(todo, cache, config.site, None)
+    guess = now if coach is not None and coach.active else None
+    _parse_all(todo, cache, config.site, coach if guess else None, guess)
     cache.keep_only(set(order))
+    newest = None
     if coach is not None and coach.active:
-        _coach_all(order, {str(t[0]): t[1] for t in todo}, cache, config.site, coach)
-    return _collect(order, cache, problems)
+        newest = _coach_all(order, {str(t[0]): t[1] for t in todo}, cache, config.site, coach)
+    return _collect(order, cache, problems, coach, newest)
 
 
 def _coach_all(
     order: list[str], read: dict[str, bytes], cache: ParseCache, info: SiteInfo, coach: Coach
-) -> None:
-    """Parse again, with the coach, the files within its reach that it has not read yet. The
-    first pass is needed to know the reach: it depends on the newest of all the incidents."""
+) -> datetime | None:
+    """Parse again, with the coach, the files within its reach that it has not read yet, and
+    return the site's newest news the reach is measured from: only now is it known."""
     incidents = [p.incident for p in cache.entries.values() if p.incident is not None]
     newest = max((i.last_time for i in incidents), default=None)
     todo: list[Todo] = []
@@ -82,7 +87,8 @@ def _coach_all(
             except (OSError, FileRefused):
                 continue  # it was readable a moment ago; the next build looks again
         todo.append((Path(name), data, parsed.signature, parsed.read_at))
-    _parse_all(todo, cache, info, coach)
+    _parse_all(todo, cache, info, coach, None)
+    return newest
 
 
 def _named_files(folder: Path, problems: Problems) -> list[str]:
@@ -137,12 +143,20 @@ def _look(name: str, cache: ParseCache, todo: list[Todo], problems: Problems) ->
     return True
 
 
-def _parse_all(todo: list[Todo], cache: ParseCache, info: SiteInfo, coach: Coach | None) -> None:
+def _parse_all(
+    todo: list[Todo],
+    cache: ParseCache,
+    info: SiteInfo,
+    coach: Coach | None,
+    newest: datetime | None,
+) -> None:
     renderer = MarkdownRenderer()
+    if coach is not None and len(todo) >= PARALLEL_FILES:
+        coach.prepare()
 
     def parse(batch: Sequence[Todo]) -> list[Parsed]:
         return [
-            _parse(path, data, now, read_at, info, renderer, coach)
+            _parse(path, data, now, read_at, info, renderer, coach, newest)
             for path, data, now, read_at in batch
         ]
 
@@ -153,11 +167,25 @@ def _parse_all(todo: list[Todo], cache: ParseCache, info: SiteInfo, coach: Coach
         cache.put(str(path), parsed)
 
 
-def _collect(order: list[str], cache: ParseCache, problems: Problems) -> tuple[Incident, ...]:
+def _collect(
+    order: list[str],
+    cache: ParseCache,
+    problems: Problems,
+    coach: Coach | None,
+    newest: datetime | None,
+) -> tuple[Incident, ...]:
     incidents: list[Incident] = []
     for name in order:
         parsed = cache.entries[name]
-        problems.items.extend(parsed.problems)
+        found = parsed.problems
+        # Read while guessing the reach, but outside it: the coach has nothing to say.
+        if (
+            parsed.coached
+            and parsed.incident is not None
+            and (coach is None or not coach.in_reach(parsed.incident, newest))
+        ):
+            found = tuple(p for p in found if not p.rule)
+        problems.items.extend(found)
         if parsed.incident is not None:
             incidents.append(parsed.incident)
     return tuple(sorted(incidents, key=lambda i: (i.started, i.slug), reverse=True))
@@ -171,9 +199,10 @@ def _parse(
     info: SiteInfo,
     renderer: MarkdownRenderer,
     coach: Coach | None,
+    newest: datetime | None,
 ) -> Parsed:
     try:
-        read = parse_limited(path, data, info, renderer, coach)
+        read = parse_limited(path, data, info, renderer, coach, newest)
     except Exception as exc:  # a bug meeting an odd file must still name the file
         found = Problems()
         found.error(
@@ -184,7 +213,6 @@ def _parse(
         )
         read = Read(None, found)
     problems = tuple(read.problems.items)
-    coached = coach is not None
     return Parsed(
-        now, read_at, digest(data), read.incident, problems, read.timed_out, read.dues, coached
+        now, read_at, digest(data), read.incident, problems, read.timed_out, read.dues, read.coached
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import stat
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from statusgen.lint import Coach, Due
@@ -52,6 +53,7 @@ class Read:
     problems: Problems
     timed_out: bool = False  # the time budget ran out
     dues: tuple[Due, ...] = ()  # promises the coach holds the incident to, by the clock
+    coached: bool = False  # the coach read it
 
 
 def parse_limited(
@@ -60,13 +62,16 @@ def parse_limited(
     info: SiteInfo,
     renderer: MarkdownRenderer,
     coach: Coach | None = None,
+    newest: datetime | None = None,
 ) -> Read:
     """`parse_incident` (and the coach, with one) within the time budget."""
     try:
         with time_limit():
-            incident, found, dues = parse_incident(path, data, info, renderer, coach)
+            incident, found, review = parse_incident(path, data, info, renderer, coach, newest)
     except TooComplex:
         found = Problems()
         found.error(path, 1, TOO_COMPLEX)
         return Read(None, found, True)
-    return Read(incident, found, False, dues)
+    if review is None:
+        return Read(incident, found)
+    return Read(incident, found, False, review.dues, True)
