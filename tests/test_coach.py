@@ -710,3 +710,18 @@ def test_the_reach_is_measured_from_the_files_not_the_clock(project: Project) ->
     for now in (CORPUS_NOW, "2027-06-01T00:00:00Z", "2030-01-01T00:00:00Z"):
         caught = findings(project.run("check", "--now", now).err)
         assert [r for _, _, r, _ in caught] == ["overpromise"], now
+
+
+def test_an_incident_must_say_what_is_wrong(project: Project) -> None:
+    text = RESOLVED.replace("## Problem\nSome customers could not pay by card.\n\n", "")
+    project.write("incidents/2026-11-20-card-payments.md", text)
+    caught = findings(project.run("check", "--now", CORPUS_NOW).err)
+    assert [(n, r) for _, n, r, _ in caught] == [(1, "problem")]
+    assert "there is no `## Problem` section" in caught[0][3]
+    project.write(
+        "incidents/2026-11-20-card-payments.md",
+        RESOLVED.replace("Some customers could not pay by card.", "<!-- to do -->"),
+    )
+    caught = findings(project.run("check", "--now", CORPUS_NOW).err)
+    assert [r for _, _, r, _ in caught] == ["problem"]
+    assert "the `## Problem` section is empty" in caught[0][3]
