@@ -52,11 +52,6 @@ class Dispatch:
     scan: re.Pattern[str] | None  # tokens without an anchor, tried everywhere
 
 
-def fits(anchor: Anchor, word: str) -> bool:
-    letters, whole = anchor
-    return word == letters if whole else word.startswith(letters)
-
-
 def dispatch(
     compiled: list[tuple[set[Anchor], re.Pattern[str]]], scan: re.Pattern[str] | None
 ) -> Dispatch:
