@@ -127,6 +127,8 @@ class SiteInfo:
     contact: str
     feed_entries: int
     components: tuple[Component, ...]
+    # When the site's history begins (`[site] since`): uptime before it is "no data".
+    since: datetime | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -170,6 +172,10 @@ class Update:
     # people posting in one second); counting from the bottom keeps each one's anchor as
     # updates are added on top, newest first.
     twins_below: int = 0
+    # What customers were told at this moment (`Next update:` / `Expected restore:` lines):
+    # kept with the update so the report can count later whether each promise was kept.
+    next_update: datetime | None = None
+    expected_restore: datetime | None = None
 
 
 @dataclass(frozen=True)
