@@ -15,6 +15,8 @@ CALENDAR = "maintenance.ics"
 API = "api/v2/"
 RSS = "feed.xml"
 ATOM = "atom.xml"
+REPORT = "report/index.html"
+REPORT_JSON = "report/report.json"
 
 
 def incident_page(slug: str) -> str:
@@ -47,6 +49,8 @@ LINKED = {
     "atom": ATOM,
     "calendar": CALENDAR,
     "summary": API + "summary.json",
+    "report": REPORT,
+    "report_json": REPORT_JSON,
 }
 
 

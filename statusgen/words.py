@@ -171,3 +171,34 @@ def promise(incident: Incident, zone: tzinfo) -> str | None:
     if margin > timedelta(0):
         return f"{done} {duration(margin)} before {what} ({show_time(promised, zone)})."
     return f"{done} {duration(-margin)} after {what} ({show_time(promised, zone)})."
+
+
+def month_short(first: date) -> str:
+    """`Nov 2026`."""
+    return f"{first:%b %Y}"
+
+
+def month_span(oldest: date, newest: date) -> str:
+    """`August to October 2026`, `December 2025 to February 2026`, `October 2026`."""
+    if oldest == newest:
+        return month_label(oldest)
+    if oldest.year == newest.year:
+        return f"{oldest:%B} to {month_label(newest)}"
+    return f"{month_label(oldest)} to {month_label(newest)}"
+
+
+def minutes(value: float) -> str:
+    """A span given in minutes, as `duration` says it; under a minute is not rounded up."""
+    if value < 1:
+        return "under a minute"
+    return duration(timedelta(minutes=value))
+
+
+def share(part: int, whole: int) -> str:
+    """`7 of 9 (77%)`: the percentage rounded down, so 99.5% is never shown as 100%."""
+    return f"{part} of {whole} ({part * 100 // whole}%)" if whole else f"{part} of {whole}"
+
+
+def count(number: int, one: str, many: str) -> str:
+    """`1 incident`, `3 incidents`."""
+    return f"{number} {one if number == 1 else many}"

@@ -13,8 +13,10 @@ from statusgen.model import Incident, Site, Theme
 from statusgen.outputs import context
 from statusgen.outputs.badges import render_badges
 from statusgen.outputs.months import month_view
+from statusgen.outputs.reliability import report_context
 from statusgen.outputs.templates import TemplateCache, render_template, templates_digest
 from statusgen.outputs.timestamps import iso_utc
+from statusgen.report import Report, compute_report
 from statusgen.state.clock import page_clock
 from statusgen.state.history import months
 
@@ -37,7 +39,7 @@ class Pages:
     reused: set[str] = field(default_factory=set)  # may reuse; and paths not drawn this time
 
 
-def _pages(site: Site, salt: str) -> Iterator[Page]:
+def _pages(site: Site, salt: str, report: Report | None = None) -> Iterator[Page]:
     """Every page. Incident and month pages see only their own incidents and a clock that
     stops, so their key can say when the copy already published is still right."""
     common = context.common(site)
@@ -83,6 +85,16 @@ def _pages(site: Site, salt: str) -> Iterator[Page]:
                 functools.partial(_with, values, month=view, months=links),
                 key,
             )
+    # Every figure of the report depends on the clock (a promise falls due), so it is drawn anew.
+    yield Page(
+        urls.REPORT,
+        "report.html",
+        lambda: {
+            **common,
+            **context.clocked(site.now, True),
+            **report_context(report or compute_report(site)),
+        },
+    )
     for component in site.info.components:
         yield Page(
             urls.component_page(component.id),
@@ -106,15 +118,17 @@ def render_pages(
     code: str = "",
     published: Mapping[str, str] | None = None,
     compiled: TemplateCache | None = None,
+    report: Report | None = None,
 ) -> Pages:
-    """Draw every page, except those `published` already holds under the same key."""
+    """Draw every page, except those `published` already holds under the same key. `report`
+    is the site's reliability report when the caller has it already."""
     templates = templates_digest(theme)
     env = (compiled or TemplateCache()).environment(
         theme, templates, site.info.timezone, site.info.zone
     )
     result = Pages()
     todo: list[Page] = []
-    for page in _pages(site, theme_salt(templates, site, code)):
+    for page in _pages(site, theme_salt(templates, site, code), report):
         if page.key is not None:
             result.keys[page.path] = page.key
             if published is not None and published.get(page.path) == page.key:

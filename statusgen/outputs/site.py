@@ -9,7 +9,9 @@ from statusgen.outputs.api import render_api
 from statusgen.outputs.calendar import render_calendar
 from statusgen.outputs.feeds import render_feeds
 from statusgen.outputs.pages import Pages, render_pages
+from statusgen.outputs.reliability import render_report_json
 from statusgen.outputs.templates import TemplateCache
+from statusgen.report import compute_report
 
 
 def render_site(
@@ -21,9 +23,17 @@ def render_site(
 ) -> Pages:
     """Every output file as bytes, except pages `published` already holds under the same key.
     Two parts claiming one path is a bug, not a choice."""
-    pages = render_pages(site, theme, code, published, compiled)
+    report = compute_report(site)  # once, for its page and its JSON
+    pages = render_pages(site, theme, code, published, compiled, report)
     files = dict(theme.assets)
-    for part in (pages.files, render_feeds(site), render_api(site), render_calendar(site)):
+    parts = (
+        pages.files,
+        render_feeds(site),
+        render_api(site),
+        render_calendar(site),
+        render_report_json(report),
+    )
+    for part in parts:
         clash = files.keys() & part.keys()
         if clash:
             raise RuntimeError(f"two outputs claim {sorted(clash)[0]}")
