@@ -7,12 +7,8 @@ import argparse
 from datetime import datetime, tzinfo
 
 from statusgen import words
-from statusgen.cli.site import config_path
-from statusgen.config import load_config
-from statusgen.model import Site
-from statusgen.problems import ExitCode, Problems, TimeError, UsageError
-from statusgen.source.load import load_incidents
-from statusgen.source.times import resolve_now
+from statusgen.cli.published import load_published
+from statusgen.problems import ExitCode, Problems
 from statusgen.state.on_call import Open, open_now
 from statusgen.terminal import print_problems, say
 
@@ -20,20 +16,13 @@ HEADER = ("SLUG", "KIND", "PHASE", "NEEDS")
 
 
 def list_open(args: argparse.Namespace) -> ExitCode:
-    problems = Problems()
-    config = load_config(config_path(args.config), problems)
-    if config is None:
+    # Drafts are not on the page, so nobody is waiting on them.
+    site, problems = load_published(args)
+    if site is None:
         print_problems(problems)
         return ExitCode.PROBLEMS
-    try:
-        now = resolve_now(args.now, config.site.zone)
-    except TimeError as exc:
-        raise UsageError(f"--now: {exc}" if args.now else str(exc)) from None
-    incidents = load_incidents(config, problems)
-    # Drafts are not on the page, so nobody is waiting on them.
-    published = tuple(i for i in incidents if not i.draft)
-    found = open_now(Site(config.site, published, now))
-    zone = config.site.zone
+    found = open_now(site)
+    now, zone = site.now, site.info.zone
     if found:
         print(f"Open at {words.show_time(now, zone)}:")
         _table([HEADER, *(_row(entry, now, zone) for entry in found)])

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from statusgen.cli.authoring import new, update
 from statusgen.cli.listing import list_open
 from statusgen.cli.parser import parser
+from statusgen.cli.report import report
 from statusgen.cli.site import build_site, check, init, serve, watch
 from statusgen.problems import ExitCode, UsageError
 from statusgen.terminal import say
@@ -22,6 +23,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], ExitCode]] = {
     "new": new,
     "update": update,
     "list": list_open,
+    "report": report,
 }
 
 

@@ -44,7 +44,22 @@ def parser() -> argparse.ArgumentParser:
         parents=[common, clock],
         help="open incidents and maintenance, and the promises to customers fallen due",
     )
+    _add_report(commands, [common, clock])
     return root
+
+
+def _add_report(commands: Commands, parents: list[argparse.ArgumentParser]) -> None:
+    report = commands.add_parser(
+        "report",
+        parents=parents,
+        help="the reliability report: how well promises to customers were kept, month by month",
+    )
+    report.add_argument(
+        "--format",
+        choices=("table", "json", "csv"),
+        default="table",
+        help="table (default, for reading), json (report/report.json's bytes) or csv",
+    )
 
 
 def _add_site_commands(commands: Commands, parents: list[argparse.ArgumentParser]) -> None:
