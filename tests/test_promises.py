@@ -346,3 +346,22 @@ def test_estimate_is_refused_for_maintenance_and_when_resolving(project: Project
     )
     assert resolving.code == 2
     assert "with --resolve it is back already" in resolving.err
+
+
+def test_a_promise_may_be_bold_or_say_how_long_from_the_update(project: Project) -> None:
+    project.write(
+        FILE,
+        incident(
+            (
+                "2026-11-20 14:40 UTC — Identified",
+                "We are rolling back.\n\n**Next update**: in 30 minutes\n"
+                "**Expected restore:** in 2 hours",
+            ),
+        ),
+    )
+    assert project.run("build", "--now", "2026-11-20T14:50:00Z").code == 0
+    page = text_of(project.page(f"incidents/{SLUG}/index.html"))
+    # 30 minutes and 2 hours from the update (14:40 UTC, 15:40 CET).
+    assert "Next update promised by 20 Nov 2026, 16:10 CET." in page
+    assert "Restore expected by 20 Nov 2026, 17:40 CET." in page
+    assert "in 30 minutes" not in page

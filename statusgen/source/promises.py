@@ -16,11 +16,18 @@ from statusgen.source.times import parse_time_noted
 NEXT, RESTORE = "Next update", "Expected restore"
 # `**Next update:** 15:10 UTC` and `Next update: by 15:10 UTC` are how people write it too.
 _LINE = re.compile(
-    r"^ {0,3}(?P<mark>[*_]{0,2})(?P<key>next\s+update|expected\s+restore)\s*:\s*(?P=mark)"
+    r"^ {0,3}(?P<mark>[*_]{0,2})(?P<key>next\s+update|expected\s+restore)"
+    r"\s*(?:(?P=mark)\s*:|:\s*(?P=mark))"
     r"\s*(?:(?:by|at)\s+)?(?P<value>.*?)\s*$",
     re.IGNORECASE,
 )
 _COMMENT = re.compile(r"<!--.*?-->")
+# `in 30 minutes`, `in 2 hours`, `in an hour`: from the update's own time.
+_IN = re.compile(
+    r"^in\s+(?:(?P<number>\d{1,4})\s*(?P<unit>minutes?|mins?|m|hours?|hrs?|h)|(?P<hour>an\s+hour)"
+    r"|(?P<half>half\s+an\s+hour))$",
+    re.IGNORECASE,
+)
 _CLOCK = re.compile(r"^(?P<clock>\d{1,2}:\d{2}(?::\d{2})?)(?:\s*(?P<zone>\S+))?$")
 # The same minute is agreement: lines are written to the minute, front matter to the second.
 AGREEMENT = timedelta(seconds=60)
@@ -117,6 +124,12 @@ def read_promised(value: str, posted: datetime, zone: tzinfo) -> datetime:
 
 
 def _read(value: str, posted: datetime, zone: tzinfo) -> tuple[datetime, str | None]:
+    after = _IN.match(value)
+    if after is not None:
+        if after["hour"] or after["half"]:
+            return posted + timedelta(minutes=60 if after["hour"] else 30), None
+        hours = after["unit"].lower().startswith("h")
+        return posted + timedelta(**{"hours" if hours else "minutes": int(after["number"])}), None
     clock = _CLOCK.match(value)
     if clock is None:
         return parse_time_noted(value, zone)
