@@ -85,13 +85,25 @@ def incident(rng: random.Random, number: int, start: datetime) -> tuple[str, str
         (start + timedelta(minutes=minutes / 2), "Identified"),
         (end, "Resolved"),
     ]
+    estimate = start + timedelta(hours=3)
+    # Promise lines as SPEC §1 writes them: some kept, some late, for the report to count.
+    first_promise = updates[1][0] + timedelta(minutes=rng.randint(-5, 5))
+    promises = {
+        "Investigating": f"Next update: {first_promise:%H:%M} UTC",
+        "Identified": (
+            f"Next update: {end + timedelta(minutes=rng.randint(-10, 10)):%Y-%m-%d %H:%M} UTC\n"
+            f"Expected restore: {estimate:%Y-%m-%d %H:%M} UTC"
+        ),
+        "Resolved": "",
+    }
     body = "\n\n".join(
-        f"### {t:%Y-%m-%d %H:%M} UTC — {s}\n{paragraph(rng, 25)}" for t, s in reversed(updates)
+        f"### {t:%Y-%m-%d %H:%M} UTC — {s}\n{paragraph(rng, 25)}\n\n{promises[s]}".rstrip()
+        for t, s in reversed(updates)
     )
     return slug, (
         f"---\ntitle: {sentence(rng, 5)[:-1]}\nimpact: {rng.choice(['minor', 'major', 'critical'])}"
         f"\ncomponents: [{', '.join(parts)}]\nstarted: {start:%Y-%m-%dT%H:%M:%SZ}\n"
-        f"estimated_restore: {start + timedelta(hours=3):%Y-%m-%dT%H:%M:%SZ}\n"
+        f"estimated_restore: {estimate:%Y-%m-%dT%H:%M:%SZ}\n"
         f"resolved: {end:%Y-%m-%dT%H:%M:%SZ}\n---\n\n"
         f"## Problem\n{paragraph(rng, 40)}\n\n## Cause\n{paragraph(rng, 40)}\n\n"
         f"## Restore time\n{paragraph(rng, 20)}\n\n## Prevention plan\n"

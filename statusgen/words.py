@@ -7,7 +7,7 @@ import functools
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 
-from statusgen.model import ComponentStatus, Incident, Kind, UpdateStatus, Window
+from statusgen.model import ComponentStatus, Incident, Kind, Update, UpdateStatus, Window
 
 # The text of an update statusgen adds itself, when only `resolved:` or `completed:` was given.
 DERIVED_TEXT = {
@@ -137,13 +137,31 @@ def duration(span: timedelta) -> str:
     return " ".join(words[:2])
 
 
-def first_update(title: str, names: Sequence[str], next_update: datetime, zone: tzinfo) -> str:
+def early_or_late(seconds: float) -> str:
+    """How a promise was kept: `on time`, `5 minutes early`, `20 minutes late`."""
+    if 0 <= seconds < 60:
+        return "on time"
+    span = duration(timedelta(seconds=abs(seconds)))
+    return f"{span} early" if seconds > 0 else f"{span} late"
+
+
+def promised_lines(update: Update, zone: tzinfo) -> list[str]:
+    """An update's promises as customers were told them, for feeds and the API."""
+    lines = []
+    if update.next_update is not None:
+        lines.append(f"Next update by {show_time(update.next_update, zone)}.")
+    if update.expected_restore is not None:
+        lines.append(
+            f"We expect service to be restored by {show_time(update.expected_restore, zone)}."
+        )
+    return lines
+
+
+def first_update(title: str, names: Sequence[str]) -> str:
     """What `statusgen new` writes as an incident's first update, for its author to improve:
-    the title says what customers see, which "a problem" would not."""
-    return (
-        f"We are investigating: {title.rstrip('.')}. This affects {' and '.join(names)}. "
-        f"We will post the next update by {show_time(next_update, zone)}."
-    )
+    the title says what customers see, which "a problem" would not. The next update it
+    promises follows on a line of its own, where the report can count it."""
+    return f"We are investigating: {title.rstrip('.')}. This affects {' and '.join(names)}."
 
 
 def maintenance_announcement(
@@ -157,20 +175,30 @@ def maintenance_announcement(
 
 
 def promise(incident: Incident, zone: tzinfo) -> str | None:
-    """Promise against delivery, told plainly either way."""
+    """Promise against delivery, told plainly either way. A revised estimate does not hide
+    the first one: both are measured."""
     promised = incident.promised_restore
-    if promised is None:
+    if promised is None or incident.resolved is None:
         return None
-    what = "the end of the announced window" if incident.is_maintenance else "our estimate"
-    done = "Completed" if incident.is_maintenance else "Restored"
-    margin = incident.restore_margin
-    if margin is None:
-        return None
+    if incident.is_maintenance:
+        window = "the end of the announced window"
+        return f"Completed {_against(promised, incident.resolved, window, zone)}."
+    first = next(
+        (u.expected_restore for u in reversed(incident.updates) if u.expected_restore), promised
+    )
+    if abs(first - promised) < timedelta(minutes=1):
+        return f"Restored {_against(promised, incident.resolved, 'our estimate', zone)}."
+    revised = _against(promised, incident.resolved, "our revised estimate", zone)
+    return f"Restored {revised}; {_against(first, incident.resolved, 'our first', zone)}."
+
+
+def _against(promised: datetime, done: datetime, what: str, zone: tzinfo) -> str:
+    """`12 minutes before our estimate (20 Nov 2026, 16:00 CET)`."""
+    margin = promised - done
     if abs(margin) < timedelta(minutes=1):
-        return f"{done} at {what}, as promised."
-    if margin > timedelta(0):
-        return f"{done} {duration(margin)} before {what} ({show_time(promised, zone)})."
-    return f"{done} {duration(-margin)} after {what} ({show_time(promised, zone)})."
+        return f"at {what} ({show_time(promised, zone)}), as promised"
+    side = "before" if margin > timedelta(0) else "after"
+    return f"{duration(abs(margin))} {side} {what} ({show_time(promised, zone)})"
 
 
 def month_short(first: date) -> str:

@@ -285,7 +285,7 @@ def test_an_open_incident_without_any_promise_is_told_to_make_one(project: Proje
     _open(project, "We found the cause and are rolling back the change.")
     caught = findings(project.run("check", "--now", "2026-11-20T15:00:00Z").err)
     assert [(n, r) for _, n, r, _ in caught] == [(_line(project, "— Identified"), "estimate")]
-    assert "`next_update:`" in caught[0][3]
+    assert "`Next update: <time>`" in caught[0][3]
 
 
 @pytest.mark.parametrize(
@@ -319,7 +319,7 @@ def test_a_promise_written_in_prose_is_held_too(project: Project) -> None:
     caught = findings(project.run("check", "--now", "2026-11-20T16:00:00Z").err)
     assert [(n, r) for _, n, r, _ in caught] == [(_line(project, "Our next update"), "overdue")]
     assert "30 minutes overdue" in caught[0][3]
-    assert "set `next_update:`" in caught[0][3]
+    assert "a `Next update: <time>` line as well" in caught[0][3]
     assert findings(project.run("check", "--now", "2026-11-20T15:20:00Z").err) == []
 
 

@@ -254,13 +254,14 @@ def test_new_incident_prints_its_path_and_has_every_section(project: Project) ->
     assert first == "2026-11-20 14:50:00 UTC — Investigating"
     text = path.read_text(encoding="utf-8")
     assert "Checkout and Payments API" in text
-    assert "16:20 CET" in text  # the promised next update, in the site's zone
+    # The promised next update, on a promise line the report counts (SPEC §1).
+    assert text.endswith("Checkout and Payments API.\n\nNext update: 2026-11-20 15:20 UTC\n")
 
 
 def test_new_next_update_option_changes_the_promise(project: Project) -> None:
     path = new_incident(project, "--next-update", "1h")
     assert front_matter(path)["next_update"] == datetime(2026, 11, 20, 15, 50, tzinfo=UTC)
-    assert "16:50 CET" in path.read_text(encoding="utf-8")
+    assert "\nNext update: 2026-11-20 15:50 UTC\n" in path.read_text(encoding="utf-8")
 
 
 def test_new_bad_next_update_is_usage_error(project: Project) -> None:
@@ -506,7 +507,9 @@ def test_update_now_without_offset_is_read_in_the_site_zone(project: Project) ->
     assert updates(path)[0] == "2026-11-20 15:05:00 UTC — Identified"
 
 
-def test_update_next_update_changes_only_that_line(project: Project) -> None:
+def test_update_next_update_writes_the_promise_and_keeps_the_front_matter_in_step(
+    project: Project,
+) -> None:
     path = new_incident(project)
     before = path.read_bytes()
     result = project.run(
@@ -531,7 +534,13 @@ def test_update_next_update_changes_only_that_line(project: Project) -> None:
 
     added = added_lines(without_next_update(before), without_next_update(after))
     assert sorted(added) == sorted(
-        ["\n", "### 2026-11-20 15:05:00 UTC — Monitoring\n", "Fix deployed\n"]
+        [
+            "\n",
+            "### 2026-11-20 15:05:00 UTC — Monitoring\n",
+            "Fix deployed\n",
+            "\n",
+            "Next update: 2026-11-20 15:35 UTC\n",
+        ]
     )
     # the promise moved: the line is still in the same place
     old_lines, new_lines = before.splitlines(), after.splitlines()

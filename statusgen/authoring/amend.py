@@ -9,13 +9,12 @@ from pathlib import Path
 
 from statusgen import words
 from statusgen.atomic import write_atomic
-from statusgen.authoring.scaffold import heading_time, stamp
+from statusgen.authoring.scaffold import heading_time, promise_line, stamp
 from statusgen.config import Config
 from statusgen.model import SectionKey, UpdateStatus
 from statusgen.source.body import headings, section_key
 from statusgen.source.files import incident_files
-
-_NEXT_UPDATE = re.compile(r"^next_update\s*:.*?(\r?\n|\r|$)")
+from statusgen.source.promises import NEXT, RESTORE
 
 
 @dataclass(frozen=True)
@@ -56,10 +55,12 @@ def amend(
     status: UpdateStatus,
     message: str,
     now: datetime,
-    next_update: datetime | None,
+    next_update: datetime | None = None,
+    estimate: datetime | None = None,
 ) -> Amendment:
     """`data` (the file as it was checked) with a new update inserted newest-first under
-    `## Updates`."""
+    `## Updates`, ending with the promises it makes; the front matter's promises standing now
+    are kept in step with them."""
     raw = data.decode("utf-8")
     newline = _newline(raw)
     lines = raw.splitlines(keepends=True)
@@ -69,14 +70,19 @@ def amend(
     body = message.strip().replace("\r\n", "\n").replace("\n", newline)
     heading_line = f"### {heading_time(now)} — {words.label(status)}{newline}"
     entry = [newline, heading_line, f"{body}{newline}"]
+    promised = [(NEXT, "next_update", next_update), (RESTORE, "estimated_restore", estimate)]
+    promises = [promise_line(k, t) + newline for k, _, t in promised if t is not None]
+    if promises:
+        entry += [newline, *promises]
     heading = _updates_heading(lines, close + 1)
     if heading is None:
         lines += [newline, f"## Updates{newline}", *entry]
     else:
         after = heading + 1
         lines[after:after] = entry if _blank(lines, after) else [*entry, newline]
-    if next_update is not None:
-        _set_next_update(lines, close, stamp(next_update), newline)
+    for _, key, moment in promised:
+        if moment is not None:
+            _set_key(lines, close, key, stamp(moment), newline)
     return Amendment("".join(lines), path)
 
 
@@ -84,12 +90,14 @@ def _blank(lines: list[str], index: int) -> bool:
     return index < len(lines) and not lines[index].strip()
 
 
-def _set_next_update(lines: list[str], close: int, value: str, newline: str) -> None:
+def _set_key(lines: list[str], close: int, key: str, value: str, newline: str) -> None:
+    """Set a front matter key, in place if it is there, else as the last key."""
+    written = re.compile(rf"^{key}\s*:")
     for index in range(1, close):
-        if _NEXT_UPDATE.match(lines[index]):
-            lines[index] = f"next_update: {value}{newline}"
+        if written.match(lines[index]):
+            lines[index] = f"{key}: {value}{newline}"
             return
-    lines.insert(close, f"next_update: {value}{newline}")
+    lines.insert(close, f"{key}: {value}{newline}")
 
 
 def save(amendment: Amendment) -> None:

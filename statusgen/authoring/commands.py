@@ -15,6 +15,7 @@ from statusgen.authoring.scaffold import (
     free_slug,
     incident_text,
     maintenance_text,
+    promise_minute,
     slugify,
     write_new,
 )
@@ -25,6 +26,7 @@ from statusgen.problems import ExitCode, FileRefused, Problems, TimeError, Usage
 from statusgen.source.body import HEADING
 from statusgen.source.files import incident_files
 from statusgen.source.markup import MarkdownRenderer
+from statusgen.source.promises import read_promised
 from statusgen.source.reading import parse_limited, read_limited
 from statusgen.source.times import parse_duration, parse_time, resolve_now
 from statusgen.terminal import print_problems, say
@@ -41,6 +43,7 @@ class NewIncident:
     start: str | None = None  # the maintenance window, as written
     end: str | None = None
     next_update: str = "30m"  # how long until the next update is promised
+    estimate: str | None = None  # when service should be back: a time, a time of day or `2h`
     now: str | None = None
     again: bool = False  # open it even though an open one has the same title
     strict: bool = False  # the coach's advice stops the file being written
@@ -55,6 +58,7 @@ class NewUpdate:
     status: UpdateStatus | None = None  # default: a follow-up (`update`)
     resolve: bool = False
     next_update: str | None = None  # e.g. `30m`
+    estimate: str | None = None  # when service should be back: a time, a time of day or `2h`
     now: str | None = None
     strict: bool = False  # the coach's advice stops the update being saved
 
@@ -101,9 +105,29 @@ def _time(option: str, value: str | None, config: Config) -> datetime:
 
 def _duration(option: str, value: str, now: datetime) -> datetime:
     try:
-        return now + parse_duration(value)
+        return promise_minute(now + parse_duration(value))
     except TimeError as exc:
         raise UsageError(f"{option}: {exc}") from None
+
+
+def _estimate(value: str | None, now: datetime, config: Config) -> datetime | None:
+    """`--estimate 17:00`, `--estimate "2026-11-20 17:00 UTC"` or `--estimate 2h`."""
+    if value is None:
+        return None
+    try:
+        return promise_minute(now + parse_duration(value))
+    except TimeError:
+        pass
+    try:
+        moment = read_promised(value, now, config.site.zone)
+    except TimeError as exc:
+        raise UsageError(
+            f"--estimate: {exc}; write a time (`17:00`, `2026-11-20 17:00 UTC`) or how long "
+            "from now (`2h`)"
+        ) from None
+    if moment < now:
+        raise UsageError(f"--estimate: `{value}` has already passed; promise a time to come")
+    return moment
 
 
 def new_incident(draft: NewIncident, config: Config) -> ExitCode:
@@ -158,6 +182,10 @@ def _text(
     """The day the file is named after, and what it says."""
     zone = config.site.zone
     if draft.maintenance:
+        if draft.estimate is not None:
+            raise UsageError(
+                "--estimate is for incidents: a maintenance promises its window (--end)"
+            )
         start, end = _time("--start", draft.start, config), _time("--end", draft.end, config)
         if end <= start:
             raise UsageError("--end must be after --start")
@@ -165,7 +193,8 @@ def _text(
     if draft.impact is None:
         raise UsageError("--impact is needed for an incident: none, minor, major or critical")
     next_update = _duration("--next-update", draft.next_update, now)
-    return now, incident_text(title, ids, draft.impact, now, next_update, names, zone)
+    estimate = _estimate(draft.estimate, now, config)
+    return now, incident_text(title, ids, draft.impact, now, next_update, names, estimate)
 
 
 def _shown(path: Path) -> str:
@@ -233,7 +262,17 @@ def _add_update(
     next_update = (
         _duration("--next-update", update.next_update, now) if update.next_update else None
     )
-    change = amend(path, data, status, message, now, next_update)
+    if update.estimate is not None and (before.is_maintenance or update.resolve):
+        raise UsageError(
+            "--estimate promises when service will be back: "
+            + (
+                "a maintenance promises its window instead"
+                if before.is_maintenance
+                else "with --resolve it is back already"
+            )
+        )
+    estimate = _estimate(update.estimate, now, config)
+    change = amend(path, data, status, message, now, next_update, estimate)
     read = parse_limited(path, change.text.encode("utf-8"), config.site, renderer, coach)
     after, problems = read.incident, read.problems
     if after is not None and len(after.updates) != len(before.updates) + 1:

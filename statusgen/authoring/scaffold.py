@@ -12,6 +12,7 @@ from statusgen import words
 from statusgen.config import CONFIG_NAME, Config
 from statusgen.model import Impact
 from statusgen.source.files import incident_files
+from statusgen.source.promises import NEXT, RESTORE
 
 _PROMPTS = {
     "Problem": "What are customers experiencing? Say it the way they would.",
@@ -52,6 +53,17 @@ def stamp(moment: datetime) -> str:
 
 def heading_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def promise_minute(moment: datetime) -> datetime:
+    """A promised time rounded up to the minute: promise conservatively."""
+    whole = moment.replace(second=0, microsecond=0)
+    return whole if whole == moment else whole + timedelta(minutes=1)
+
+
+def promise_line(key: str, moment: datetime) -> str:
+    """`Next update: 2026-11-20 15:10 UTC`, the form SPEC §1 describes, to the minute."""
+    return f"{key}: {moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
 
 
 # German spells these out when the dots are lost; other accents are simply dropped (é → e),
@@ -97,19 +109,26 @@ def incident_text(
     now: datetime,
     next_update: datetime,
     names: list[str],
-    zone: tzinfo,
+    estimate: datetime | None = None,
 ) -> str:
+    promises = [promise_line(NEXT, next_update)]
+    restore = (
+        "# estimated_restore: 2026-01-01T12:00:00Z   # the restore time you promise customers\n"
+    )
+    if estimate is not None:
+        promises.append(promise_line(RESTORE, estimate))
+        restore = f"estimated_restore: {stamp(estimate)}\n"
     return (
         "---\n"
         f"title: {json.dumps(title, ensure_ascii=False)}\n"
         f"impact: {impact.value}\n"
         f"components: [{', '.join(components)}]\n"
         f"started: {stamp(now)}\n"
-        "# estimated_restore: 2026-01-01T12:00:00Z   # the restore time you promise customers\n"
+        f"{restore}"
         f"next_update: {stamp(next_update)}\n"
         "---\n\n" + _sections(list(_PROMPTS)) + "\n## Updates\n\n"
         f"### {heading_time(now)} — Investigating\n"
-        f"{words.first_update(title, names, next_update, zone)}\n"
+        f"{words.first_update(title, names)}\n\n" + "\n".join(promises) + "\n"
     )
 
 

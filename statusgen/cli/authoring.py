@@ -28,6 +28,7 @@ def new(args: argparse.Namespace) -> ExitCode:
         start=args.start,
         end=args.end,
         next_update=args.next_update,
+        estimate=args.estimate,
         now=args.now,
         again=args.again,
         strict=args.strict,
@@ -43,6 +44,7 @@ def update(args: argparse.Namespace) -> ExitCode:
         status=UpdateStatus(args.status) if args.status else None,
         resolve=args.resolve,
         next_update=args.next_update,
+        estimate=args.estimate,
         now=args.now,
         strict=args.strict,
     )

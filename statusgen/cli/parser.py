@@ -116,6 +116,13 @@ def _add_new(commands: Commands, parents: list[argparse.ArgumentParser]) -> None
         metavar="DURATION",
         help="when the next update is promised (default: 30m)",
     )
+    new.add_argument("--estimate", metavar="TIME", help=_ESTIMATE)
+
+
+_ESTIMATE = (
+    "promise when service will be back: a time (17:00, 2026-11-20 17:00 UTC) or how long from "
+    "now (2h); written as an `Expected restore:` line"
+)
 
 
 def _word(text: str) -> str:
@@ -143,6 +150,7 @@ def _add_update(commands: Commands, parents: list[argparse.ArgumentParser]) -> N
     update.add_argument(
         "--next-update", metavar="DURATION", help="promise the next update in this long, e.g. 30m"
     )
+    update.add_argument("--estimate", metavar="TIME", help=_ESTIMATE)
     update.add_argument(
         "--strict", action="store_true", help="do not save when the writing coach has advice"
     )

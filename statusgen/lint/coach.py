@@ -23,8 +23,8 @@ from statusgen.problems import Level, Problem, suggest
 # How far back from the site's newest news the coach reads notes, unless told otherwise.
 REACH = timedelta(days=90)
 _PROSE_HINT = (
-    "; set `next_update:` as well when you promise an update, so the page shows it and "
-    "counts down to it"
+    "; end the update with a `Next update: <time>` line as well, so the page shows the "
+    "promise, counts down to it, and the reliability report counts whether it was kept"
 )
 # Bounded: a comment left open must not cost a scan of the rest of the file at every `<!--`.
 _ALLOW = re.compile(r"<!--\s*coach\s*:\s*allow\b((?:(?!-->)[^<]){0,300}?)-->", re.IGNORECASE)
@@ -39,6 +39,27 @@ class Passage:
     line: int  # the file line its text starts on
     text: str  # Markdown
     heading: int = 0  # for a section or an update: the line of its heading
+
+
+def _promise_line(incident: Incident, reading: Reading, attribute: str, moment: datetime) -> int:
+    """The file line of the promise line (`Next update: …`) that made a promise standing now."""
+    update = next((u for u in incident.updates if getattr(u, attribute) == moment), None)
+    if update is None:
+        return 1
+    passage = next((p for p in reading.passages if p.heading == update.line), None)
+    if passage is not None:
+        words = _PROMISE_WORDS[attribute]
+        for offset, text in enumerate(passage.text.split("\n")):
+            if words.match(text):
+                return passage.line + offset
+    return update.line
+
+
+# The start of the promise lines of SPEC §1, as `source.promises` reads them.
+_PROMISE_WORDS = {
+    "next_update": re.compile(r"^ {0,3}[*_]{0,2}next\s+update\s*:", re.IGNORECASE),
+    "expected_restore": re.compile(r"^ {0,3}[*_]{0,2}expected\s+restore\s*:", re.IGNORECASE),
+}
 
 
 @dataclass(frozen=True)
@@ -217,7 +238,10 @@ class Coach:
         dues = []
         pending = incident.pending_next_update
         if pending is not None:
-            dues.append(Due(reading.keys.get("next_update", 1), pending, "the next update"))
+            line = reading.keys.get("next_update") or _promise_line(
+                incident, reading, "next_update", pending
+            )
+            dues.append(Due(line, pending, "the next update"))
         elif incident.latest is not None:  # no promise standing in the front matter
             due = self._prose_promise(incident, reading, zone, proses)
             if due is not None:
@@ -229,7 +253,9 @@ class Coach:
             and latest < estimate
             and incident.phase in (UpdateStatus.INVESTIGATING, UpdateStatus.IDENTIFIED)
         ):
-            line = reading.keys.get("estimated_restore", 1)
+            line = reading.keys.get("estimated_restore") or _promise_line(
+                incident, reading, "expected_restore", estimate
+            )
             dues.append(Due(line, estimate, "the restore time"))
         return tuple(dues)
 

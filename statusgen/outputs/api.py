@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from statusgen import urls, words
@@ -94,12 +94,16 @@ def _status(incident: Incident, now: datetime) -> str:
     return latest.value
 
 
-def _update(incident: Incident, update: Update, components: list[dict[str, Any]]) -> dict[str, Any]:
+def _update(
+    incident: Incident, update: Update, components: list[dict[str, Any]], zone: tzinfo
+) -> dict[str, Any]:
     at = iso_utc(update.time)
+    # The promises an update made are part of what customers were told, as on the page.
+    body = "\n\n".join(t for t in [update.text, *words.promised_lines(update, zone)] if t)
     return {
         "id": f"{incident.slug}-{urls.update_anchor(update).removeprefix('update-').lower()}",
         "status": update.status.value,
-        "body": update.text,
+        "body": body,
         "incident_id": incident.slug,
         "created_at": at,
         "updated_at": at,
@@ -141,7 +145,9 @@ def _incident(
         "shortlink": urls.incident_url(site.info.base_url, incident.slug),
         "started_at": iso_utc(incident.started),
         "page_id": _page(site)["id"],
-        "incident_updates": [_update(incident, u, affected) for u in incident.updates],
+        "incident_updates": [
+            _update(incident, u, affected, site.info.zone) for u in incident.updates
+        ],
         "components": components,
     }
     if incident.is_maintenance:

@@ -7,7 +7,7 @@ from typing import Any
 
 from statusgen import urls, words
 from statusgen.model import Component, SectionKey, Site
-from statusgen.state import status, uptime
+from statusgen.state import promises, status, uptime
 from statusgen.state.clock import month_start
 
 RECENT_ON_COMPONENT = 50
@@ -24,6 +24,7 @@ def clocked(clock: datetime, live: bool) -> dict[str, Any]:
         "window": lambda i: status.window(i, clock),
         "phase": lambda i: words.phase_label(i, status.maintenance_window(i, clock)),
         "estimate_passed": lambda i: status.estimate_passed(i, clock),
+        "outcomes": lambda i, u: promises.outcomes(i, u, clock),
     }
 
 

@@ -47,10 +47,13 @@ def entries(
 def _content(site: Site, entry: Entry) -> str:
     # Names only: a status in an old entry goes stale, and the all-clear must not say "outage".
     names = ", ".join(site.info.name_of(c) for c, _ in entry.incident.components)
+    promised = "".join(
+        f"\n<p>{_escape(line)}</p>" for line in words.promised_lines(entry.update, site.info.zone)
+    )
     return (
         f"<p><strong>{words.label(entry.update.status)}</strong> · "
         f"{words.kind_label(entry.incident)}"
-        f" · {_escape(names)}</p>\n{entry.update.html}"
+        f" · {_escape(names)}</p>\n{entry.update.html}{promised}"
     )
 
 

@@ -13,6 +13,7 @@ from statusgen.problems import FrontMatterError, Problems
 from statusgen.source.fields import Fields, check_keys, read_components
 from statusgen.source.frontmatter import normalise, read_document, strip_controls
 from statusgen.source.markup import MarkdownRenderer, count_tasks, invisible_reference
+from statusgen.source.promises import NEXT, RESTORE, standing
 from statusgen.source.sections import advise, read_sections
 from statusgen.source.updates import read_updates, reconcile
 
@@ -120,6 +121,28 @@ def _build(
     updates, resolved = reconcile(
         updates, when.declared, fields.line(when.declared_key), kind, path, problems
     )
+    next_update = standing(
+        updates, next_update, fields.line("next_update"), "next_update", NEXT, path, problems
+    )
+    if kind is Kind.MAINTENANCE:
+        for update in updates:
+            if update.expected_restore is not None:
+                problems.warning(
+                    path,
+                    update.line,
+                    f"`{RESTORE}:` is for incidents: a maintenance promises its window "
+                    "(`scheduled_end`), so this line is ignored",
+                )
+    else:
+        estimate = standing(
+            updates,
+            estimate,
+            fields.line("estimated_restore"),
+            "estimated_restore",
+            RESTORE,
+            path,
+            problems,
+        )
     if when.started is None:
         return None
     if resolved is not None and resolved < when.started:

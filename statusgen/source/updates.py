@@ -19,6 +19,7 @@ from statusgen.model import (
 from statusgen.problems import Problems, TimeError, suggest
 from statusgen.source.body import Block
 from statusgen.source.markup import MarkdownRenderer, plain_text
+from statusgen.source.promises import take_promises
 from statusgen.source.times import parse_time, parse_time_noted
 
 # Separators: em dash, en dash (editors turn hyphens into it), hyphen, bar and middle dot.
@@ -109,12 +110,15 @@ def _read_update(
             f"update status `{match['status']}` is not one of {', '.join(names)}{hint}",
         )
         return None
+    promised = take_promises(block.text, block.line + 1, time, zone, path, problems)
     return Update(
         time,
         UpdateStatus(word),
-        renderer.to_html(block.text, block.line + 1),
-        plain_text(block.text),
+        renderer.to_html(promised.text, block.line + 1),
+        plain_text(promised.text),
         block.line,
+        next_update=promised.next_update,
+        expected_restore=promised.expected_restore,
     )
 
 
