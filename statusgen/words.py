@@ -4,6 +4,7 @@ promises, in one place so that they can be translated. No time is shown without 
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 
@@ -215,11 +216,15 @@ def month_span(oldest: date, newest: date) -> str:
     return f"{month_label(oldest)} to {month_label(newest)}"
 
 
-def minutes(value: float) -> str:
-    """A span given in minutes, as `duration` says it; under a minute is not rounded up."""
-    if value < 1:
-        return "under a minute"
-    return duration(timedelta(minutes=value))
+def within(minutes: float) -> str:
+    """A span given in minutes as `duration` says it, rounded up to the minute: after
+    "within", rounding may never make it sound shorter than it was."""
+    return duration(timedelta(minutes=math.ceil(minutes)))
+
+
+def number(value: float) -> str:
+    """`12.5`, `154`: at most one decimal, for tables."""
+    return f"{value:.1f}".removesuffix(".0")
 
 
 def share(part: int, whole: int) -> str:

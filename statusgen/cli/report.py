@@ -92,7 +92,7 @@ def _row(month: Month) -> tuple[str, ...]:
             (f.by_impact.critical, "critical"),
             (f.by_impact.major, "major"),
             (f.by_impact.minor, "minor"),
-            (f.by_impact.none, "none"),
+            (f.by_impact.none, "no impact"),
         )
         if number
     ]
