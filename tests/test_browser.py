@@ -54,6 +54,10 @@ ARGS = [
     "--disable-sync",
 ]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+AXE_RUN = """async tags => {
+  const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+  return {violations: r.violations, passes: r.passes.length};
+}"""
 
 INDEX = "index.html"
 ACTIVE = "incidents/2026-11-20-card-payment-errors/index.html"
@@ -61,7 +65,8 @@ RESOLVED = "incidents/2026-10-14-checkout-outage/index.html"
 COMPONENT = "components/checkout/index.html"
 HISTORY = "history/index.html"
 MONTH = "history/2026-11/index.html"
-PAGES = [INDEX, ACTIVE, RESOLVED, COMPONENT, HISTORY, MONTH]
+REPORT = "report/index.html"
+PAGES = [INDEX, ACTIVE, RESOLVED, COMPONENT, HISTORY, MONTH, REPORT]
 
 SITE_ZONE = ZoneInfo("Europe/Berlin")
 READER_ZONE = "America/New_York"
@@ -75,6 +80,8 @@ PHONE: dict[str, Any] = {
 }
 DESKTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 900}}
 VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
+# A smaller phone, for pages with charts and tables that have the least room there.
+SMALL_PHONE: dict[str, Any] = {**PHONE, "viewport": {"width": 375, "height": 667}}
 SCHEMES = ["light", "dark"]
 WEIGHT_LIMIT = 30 * 1024
 FONT_FILE = re.compile(r"\.(?:woff2?|ttf|otf|eot)(?:$|[?#])", re.IGNORECASE)
@@ -227,19 +234,13 @@ def axe_results(contexts: Contexts, base_url: str) -> Callable[[str, str], dict[
     def run(path: str, viewport: str) -> dict[str, Any]:
         if (path, viewport) not in cache:
             found: dict[str, Any] = {}
-            with contexts.page(**VIEWPORTS[viewport]) as page:
+            with contexts.page(**{**VIEWPORTS, "small-phone": SMALL_PHONE}[viewport]) as page:
                 _open(page, base_url, path)
                 page.add_script_tag(path=str(AXE))
                 for scheme in SCHEMES:
                     page.emulate_media(color_scheme=scheme)
                     assert page.evaluate(f"matchMedia('(prefers-color-scheme: {scheme})').matches")
-                    found[scheme] = page.evaluate(
-                        """async tags => {
-                             const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
-                             return {violations: r.violations, passes: r.passes.length};
-                           }""",
-                        AXE_TAGS,
-                    )
+                    found[scheme] = page.evaluate(AXE_RUN, AXE_TAGS)
             cache[(path, viewport)] = found
         return cache[(path, viewport)]
 
@@ -591,3 +592,37 @@ def test_component_names_and_statuses_stay_together_on_phones(
         apart = page.evaluate(APART, PAIRS)
     assert pairs > 0, f"{path}: no component with its status found; has the theme changed?"
     assert apart == [], f"{path} at {width} px puts a component's status on another line: {apart}"
+
+
+# --- 12. the reliability report with every table open, on small phones ------------------------
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("width", [320, 375])
+def test_report_with_its_tables_open_fits_small_phones_and_passes_axe(
+    contexts: Contexts, base_url: str, width: int, scheme: str
+) -> None:
+    size = {**SMALL_PHONE, "viewport": {"width": width, "height": 667}}
+    with contexts.page(**size, color_scheme=scheme) as page:
+        _open(page, base_url, REPORT)
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+        tables = page.locator("table").evaluate_all(
+            "ts => ts.filter(t => t.offsetHeight > 0).length"
+        )
+        charts = page.locator("svg.chart[role=img]")
+        names = charts.evaluate_all(
+            "cs => cs.map(c => c.getAttribute('aria-labelledby').split(' ')"
+            ".map(id => document.getElementById(id).textContent).join(' '))"
+        )
+        scroll, client = page.evaluate(
+            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(AXE_RUN, AXE_TAGS)
+    assert tables == 7, "not every chart's table is shown when opened"
+    assert len(names) == 7 and all(len(name) > 40 for name in names), names
+    assert scroll <= client, f"the report at {width} px scrolls sideways: {scroll} px wide"
+    assert result["violations"] == [], (
+        f"{REPORT} at {width} px, {scheme} scheme, tables open:\n"
+        f"{_axe_report(result['violations'])}"
+    )

@@ -32,7 +32,8 @@ from urllib.parse import unquote, urlsplit
 import feedparser
 import pytest
 import yaml
-from conftest import NOW, ROOT, Project, make_incident
+from conftest import CONFIG, NOW, ROOT, Project, make_incident
+from test_report import FILES as REPORT_FILES
 
 from statusgen.cli import main
 
@@ -543,8 +544,25 @@ CANARY = '<!DOCTYPE html>\n<html lang="en"><title>canary</title><p><div>invalid<
 
 
 @pytest.fixture(scope="module")
+def report_site(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The reliability report's hand-worked site (tests/test_report.py): every figure shown."""
+    folder = tmp_path_factory.mktemp("report")
+    (folder / "statusgen.toml").write_text(CONFIG, encoding="utf-8")
+    for path, text in REPORT_FILES.items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_text(text, encoding="utf-8")
+    result = _build(folder, NOW)
+    assert result.code == 0, f"the report's site does not build:\n{result.err}"
+    return result
+
+
+@pytest.fixture(scope="module")
 def vnu(
-    tmp_path_factory: pytest.TempPathFactory, built: Built, hostile: Built, hostile_links: Built
+    tmp_path_factory: pytest.TempPathFactory,
+    built: Built,
+    hostile: Built,
+    hostile_links: Built,
+    report_site: Built,
 ) -> dict[str, list[str]]:
     """Run the Nu HTML checker once over every built site; its error messages per site."""
     java = shutil.which("java")
@@ -563,6 +581,7 @@ def vnu(
         "example": built.site.resolve(),
         "hostile": hostile.site.resolve(),
         "hostile_links": hostile_links.site.resolve(),
+        "report": report_site.site.resolve(),
         "canary": canary.resolve(),
     }
     run = subprocess.run(
@@ -611,6 +630,10 @@ def test_hostile_site_is_valid_html(vnu: dict[str, list[str]]) -> None:
 
 def test_hostile_links_site_is_valid_html(vnu: dict[str, list[str]]) -> None:
     assert vnu["hostile_links"] == [], "\n".join(vnu["hostile_links"])
+
+
+def test_report_site_is_valid_html(vnu: dict[str, list[str]]) -> None:
+    assert vnu["report"] == [], "\n".join(vnu["report"])
 
 
 # The theme's own head: its local-time script and an empty icon (so browsers ask for no
