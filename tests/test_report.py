@@ -11,6 +11,7 @@ import io
 import json
 import posixpath
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,8 +19,9 @@ from typing import Any
 import pytest
 from conftest import NOW, Project, make_incident
 
+from statusgen.cli.published import load_published
 from statusgen.model import Impact, Incident, Kind, Site, SiteInfo, Tasks, Update, UpdateStatus
-from statusgen.report import compute_report
+from statusgen.report import KeptMonths, compute_report
 from statusgen.report.promises import next_update_promises, restore_estimates
 
 # --- the hand-worked site -------------------------------------------------------------------------
@@ -644,3 +646,29 @@ def test_maintenance_counts_only_in_maintenance() -> None:
     assert figures.incidents == 0 and figures.first_update_minutes.median is None
     assert figures.next_update_promises.made == 0
     assert (figures.maintenance.total, figures.maintenance.on_time) == (1, 1)  # 11:00 ≤ 11:00
+
+
+def test_months_kept_between_builds_give_the_same_figures(site: Project) -> None:
+    class Args:
+        config = None
+        now = NOW
+
+    site.monkeypatch.chdir(site.root)
+    loaded, problems = load_published(Args())
+    assert loaded is not None and not problems.errors
+    kept = KeptMonths()
+    for now in (NOW, "2026-11-20T15:20:00Z", "2026-12-01T09:00:00Z"):
+        at = Site(loaded.info, loaded.incidents, _t(now.replace("T", " ").rstrip("Z")))
+        assert compute_report(at, kept) == compute_report(at)
+    # Only months where nothing can change any more are kept: not November with F open.
+    assert sorted(f"{first:%Y-%m}" for first in kept._months) == [
+        "2026-07",
+        "2026-08",
+        "2026-09",
+        "2026-10",
+    ]
+    # A month whose incidents are other objects (a file edited) is counted again.
+    changed = tuple(replace(i, prevention=Tasks(0, 9)) for i in loaded.incidents)
+    at = Site(loaded.info, changed, _t("2026-12-01 09:00"))
+    assert compute_report(at, kept) == compute_report(at)
+    assert compute_report(at, kept).months[2].figures.prevention_actions.total == 18

@@ -19,6 +19,7 @@ from statusgen.outputs.templates import TemplateCache
 from statusgen.problems import Problems, PublishError, RenderError, TimeError, UsageError
 from statusgen.publish.manifest import Manifests
 from statusgen.publish.writer import publish, published, store_for
+from statusgen.report import KeptMonths
 from statusgen.source.cache import ParseCache
 from statusgen.source.links import warn_broken_links
 from statusgen.source.load import load_incidents
@@ -90,7 +91,8 @@ class Builder:
 
     What it keeps never changes the output: parsed incidents are keyed by their bytes and the
     site, pages by every input they are drawn from (see `outputs.pages.Page.key`), compiled
-    templates by the theme, manifests by the very file they were read from.
+    templates by the theme, manifests by the very file they were read from, the report's
+    settled months by the very incidents they count.
     """
 
     def __init__(self, options: BuildOptions) -> None:
@@ -102,6 +104,7 @@ class Builder:
         self._cache: ParseCache | None = None
         self._output: Path | None = None
         self.templates = TemplateCache()
+        self.report_months = KeptMonths()
         self.manifests = Manifests()
         self.config: Config | None = None  # as the last build read it; None if it was broken
         self.moment: datetime | None = None  # the moment the last build described
@@ -218,7 +221,7 @@ class Builder:
     def _render(self, site: Site, theme: Theme, output: Path, problems: Problems) -> Pages | None:
         live = published(output, self.manifests) if self.options.write else None
         try:
-            return render_site(site, theme, program(), live, self.templates)
+            return render_site(site, theme, program(), live, self.templates, self.report_months)
         except RenderError as exc:
             problems.error(exc.path, exc.line, f"template error: {exc.message}")
             return None

@@ -11,7 +11,7 @@ from statusgen.outputs.feeds import render_feeds
 from statusgen.outputs.pages import Pages, render_pages
 from statusgen.outputs.reliability import render_report_json
 from statusgen.outputs.templates import TemplateCache
-from statusgen.report import compute_report
+from statusgen.report import KeptMonths, compute_report
 
 
 def render_site(
@@ -20,10 +20,12 @@ def render_site(
     code: str = "",
     published: Mapping[str, str] | None = None,
     compiled: TemplateCache | None = None,
+    kept: KeptMonths | None = None,
 ) -> Pages:
     """Every output file as bytes, except pages `published` already holds under the same key.
-    Two parts claiming one path is a bug, not a choice."""
-    report = compute_report(site)  # once, for its page and its JSON
+    Two parts claiming one path is a bug, not a choice. `kept` holds the report's months from
+    earlier builds."""
+    report = compute_report(site, kept)  # once, for its page and its JSON
     pages = render_pages(site, theme, code, published, compiled, report)
     files = dict(theme.assets)
     parts = (

@@ -3,13 +3,14 @@ month, as figures computed from the model. Pure: no files, configuration, HTML o
 
 from statusgen.report.export import CSV_COLUMNS, as_json, as_rows
 from statusgen.report.figures import Figures
-from statusgen.report.months import Month, Report, compute_report
+from statusgen.report.months import KeptMonths, Month, Report, compute_report
 from statusgen.report.promises import Promise, PromiseKind
 from statusgen.report.trend import Trend, trend
 
 __all__ = [
     "CSV_COLUMNS",
     "Figures",
+    "KeptMonths",
     "Month",
     "Promise",
     "PromiseKind",

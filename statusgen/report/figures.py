@@ -8,11 +8,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from statusgen.model import Impact, Incident
+from statusgen.model import Impact, Incident, Kind
 from statusgen.report.promises import (
     Promise,
-    next_update_promises,
-    restore_estimates,
+    PromiseKind,
+    Worst,
+    estimates,
+    next_updates,
     window_promise,
 )
 
@@ -87,10 +89,22 @@ class Figures:
 
 @dataclass(frozen=True)
 class Counted:
-    """A group's figures, and the promises behind them (for naming the one that slipped most)."""
+    """A group's figures, and the promise among them that slipped most (for the team)."""
 
     figures: Figures
-    promises: tuple[Promise, ...]
+    worst: Promise | None
+    # Nothing in the group can change with the clock from now on: everything in it is over
+    # and every promise of it has fallen due and been answered.
+    settled: bool
+
+
+ZERO = timedelta(0)
+
+
+def _last_moment(entry: Incident) -> datetime:
+    """The latest time an entry names, the promises in its updates included."""
+    promised = [t for u in entry.updates for t in (u.next_update, u.expected_restore) if t]
+    return max([entry.last_time, *promised])
 
 
 def _minutes(spans: list[timedelta]) -> Minutes:
@@ -103,30 +117,53 @@ def _minutes(spans: list[timedelta]) -> Minutes:
 def count(entries: Iterable[Incident], now: datetime) -> Counted:
     """The figures of these incidents and maintenance at `now`. Maintenance counts only in
     `maintenance`; every other figure is about incidents."""
-    incidents: list[Incident] = []
-    works: list[Incident] = []
+    impacts = dict.fromkeys(Impact, 0)
+    first: list[timedelta] = []
+    restore: list[timedelta] = []
+    made = kept_updates = given = met = tasks = done = works = on_time = 0
+    worst = Worst(now)
+    settled = True
     for entry in entries:
-        (works if entry.is_maintenance else incidents).append(entry)
-    impacts = [i.impact for i in incidents]
-    first = [
-        max(min(u.time for u in i.updates) - i.started, timedelta(0))
-        for i in incidents
-        if i.updates
-    ]
-    restore = [i.resolved - i.started for i in incidents if i.resolved is not None]
-    updates = [p for i in incidents for p in next_update_promises(i, now)]
-    estimates = [p for i in incidents for p in restore_estimates(i)]
-    windows = [p for w in works if (p := window_promise(w)) is not None]
+        if settled and (entry.resolved is None or _last_moment(entry) >= now):
+            settled = False
+        if entry.kind is Kind.MAINTENANCE:
+            window = window_promise(entry)
+            if window is not None:
+                works += 1
+                if window.kept:
+                    on_time += 1
+                else:
+                    worst.offer(entry, PromiseKind.WINDOW, window.promised, window.delivered)
+            continue
+        impacts[entry.impact] += 1
+        resolved = entry.resolved
+        if entry.updates:
+            first.append(max(entry.updates[-1].time - entry.started, ZERO))
+        if resolved is not None:
+            restore.append(resolved - entry.started)
+            for promised in estimates(entry):
+                given += 1
+                if resolved <= promised:
+                    met += 1
+                else:
+                    worst.offer(entry, PromiseKind.RESTORE, promised, resolved)
+        for promised, answered in next_updates(entry, now):
+            made += 1
+            if answered is not None and answered <= promised:
+                kept_updates += 1
+            else:
+                worst.offer(entry, PromiseKind.NEXT_UPDATE, promised, answered)
+                settled = settled and answered is not None  # its lateness grows with the clock
+        tasks += entry.prevention.total
+        done += entry.prevention.done
     figures = Figures(
-        incidents=len(incidents),
-        by_impact=ByImpact(**{impact.value: impacts.count(impact) for impact in Impact}),
+        incidents=sum(impacts.values()),
+        by_impact=ByImpact(**{impact.value: number for impact, number in impacts.items()}),
         first_update_minutes=_minutes(first),
         restore_minutes=_minutes(restore),
-        next_update_promises=NextUpdatePromises(len(updates), sum(p.kept for p in updates)),
-        restore_estimates=RestoreEstimates(len(estimates), sum(p.kept for p in estimates)),
-        prevention_actions=PreventionActions(
-            sum(i.prevention.total for i in incidents), sum(i.prevention.done for i in incidents)
-        ),
-        maintenance=Maintenance(len(windows), sum(p.kept for p in windows)),
+        next_update_promises=NextUpdatePromises(made, kept_updates),
+        restore_estimates=RestoreEstimates(given, met),
+        prevention_actions=PreventionActions(tasks, done),
+        maintenance=Maintenance(works, on_time),
     )
-    return Counted(figures, (*updates, *estimates, *windows))
+    return Counted(figures, worst.promise, settled)
