@@ -216,6 +216,8 @@ class Incident:
             self.scheduled_start,
             self.scheduled_end,
             *(u.time for u in self.updates),
+            *(u.next_update for u in self.updates),
+            *(u.expected_restore for u in self.updates),
         ]
         return max(t for t in named if t is not None)
 
