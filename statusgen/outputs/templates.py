@@ -74,6 +74,7 @@ def _environment(theme: Theme, zone: tzinfo) -> jinja2.Environment:
         time=lambda t: words.show_time(t, zone),
         iso=iso_utc,
         duration=words.duration,
+        day=words.day_label,
         promise=lambda i: words.promise(i, zone),
         label=words.label,
         percent=words.percent,
