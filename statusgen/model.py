@@ -137,7 +137,8 @@ class SiteInfo:
     @functools.cached_property
     def key(self) -> str:
         """Changes whenever any field does: parsed incidents and drawn pages depend on them."""
-        return digest(json.dumps(asdict(self), sort_keys=True))
+        # `default=str`: `since` is a datetime, which JSON has no type for.
+        return digest(json.dumps(asdict(self), sort_keys=True, default=str))
 
     def component(self, component_id: str) -> Component | None:
         return next((c for c in self.components if c.id == component_id), None)

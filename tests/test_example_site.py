@@ -32,7 +32,7 @@ from urllib.parse import unquote, urlsplit
 import feedparser
 import pytest
 import yaml
-from conftest import NOW, ROOT, Project, make_incident
+from conftest import NOW, ROOT, Project, make_incident, young_example
 
 from statusgen.cli import main
 
@@ -543,8 +543,20 @@ CANARY = '<!DOCTYPE html>\n<html lang="en"><title>canary</title><p><div>invalid<
 
 
 @pytest.fixture(scope="module")
+def young(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The example with records that begin inside the uptime bars' 90 days: days of no data."""
+    result = _build(young_example(tmp_path_factory.mktemp("young")), NOW)
+    assert result.code == 0, f"the young example does not build:\n{result.err}"
+    return result
+
+
+@pytest.fixture(scope="module")
 def vnu(
-    tmp_path_factory: pytest.TempPathFactory, built: Built, hostile: Built, hostile_links: Built
+    tmp_path_factory: pytest.TempPathFactory,
+    built: Built,
+    hostile: Built,
+    hostile_links: Built,
+    young: Built,
 ) -> dict[str, list[str]]:
     """Run the Nu HTML checker once over every built site; its error messages per site."""
     java = shutil.which("java")
@@ -563,6 +575,7 @@ def vnu(
         "example": built.site.resolve(),
         "hostile": hostile.site.resolve(),
         "hostile_links": hostile_links.site.resolve(),
+        "young": young.site.resolve(),
         "canary": canary.resolve(),
     }
     run = subprocess.run(
@@ -611,6 +624,10 @@ def test_hostile_site_is_valid_html(vnu: dict[str, list[str]]) -> None:
 
 def test_hostile_links_site_is_valid_html(vnu: dict[str, list[str]]) -> None:
     assert vnu["hostile_links"] == [], "\n".join(vnu["hostile_links"])
+
+
+def test_young_site_is_valid_html(vnu: dict[str, list[str]]) -> None:
+    assert vnu["young"] == [], "\n".join(vnu["young"])
 
 
 # The theme's own head: its local-time script and an empty icon (so browsers ask for no
