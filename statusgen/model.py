@@ -137,7 +137,8 @@ class SiteInfo:
     @functools.cached_property
     def key(self) -> str:
         """Changes whenever any field does: parsed incidents and drawn pages depend on them."""
-        return digest(json.dumps(asdict(self), sort_keys=True))
+        # `default=str`: `since` is a datetime, which JSON has no type for.
+        return digest(json.dumps(asdict(self), sort_keys=True, default=str))
 
     def component(self, component_id: str) -> Component | None:
         return next((c for c in self.components if c.id == component_id), None)
@@ -216,6 +217,8 @@ class Incident:
             self.scheduled_start,
             self.scheduled_end,
             *(u.time for u in self.updates),
+            *(u.next_update for u in self.updates),
+            *(u.expected_restore for u in self.updates),
         ]
         return max(t for t in named if t is not None)
 

@@ -121,6 +121,11 @@ def month_label(first: date) -> str:
     return f"{first:%B %Y}"
 
 
+def day_label(day: date) -> str:
+    """`Sat 14 Nov 2026`: a day of the uptime bars, in the site's zone."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
 @functools.lru_cache(maxsize=4096)  # a page names the same few moments many times
 def show_time(moment: datetime, zone: tzinfo) -> str:
     """`20 Nov 2026, 15:31 CET`."""

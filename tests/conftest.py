@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
@@ -103,6 +104,13 @@ RESOLVED = make_incident(
 )
 
 
+def with_site_lines(*lines: str) -> str:
+    """CONFIG with more lines of TOML at the end of its `[site]` table (the first from line 7)."""
+    return CONFIG.replace(
+        "\n\n[[components]]", "\n" + "".join(f"{line}\n" for line in lines) + "\n[[components]]", 1
+    )
+
+
 @dataclass
 class Run:
     code: int
@@ -176,6 +184,22 @@ def example(
     shutil.copy(ROOT / "statusgen.toml", root / "statusgen.toml")
     shutil.copytree(ROOT / "incidents", root / "incidents")
     return Project(root, capsys, monkeypatch)
+
+
+# The example as if its records began inside the uptime bars' 90 days: its component pages show
+# days of "no data" before a major outage (14 October) and, on Payments, a partial one (today).
+YOUNG_SINCE = "2026-10-12"
+
+
+def young_example(root: Path) -> Path:
+    """A copy of the example site in `root` whose `[site] since` is YOUNG_SINCE."""
+    root.mkdir(parents=True, exist_ok=True)
+    config = (ROOT / "statusgen.toml").read_text(encoding="utf-8")
+    young = re.sub(r'(?m)^since = "[^"]*"', f'since = "{YOUNG_SINCE}"', config, count=1)
+    assert young != config, "the example's statusgen.toml has no `since` to move"
+    (root / "statusgen.toml").write_text(young, encoding="utf-8")
+    shutil.copytree(ROOT / "incidents", root / "incidents")
+    return root
 
 
 Factory = Callable[..., Project]

@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import NOW, ROOT
+from conftest import NOW, ROOT, young_example
 
 from statusgen.cli import main
 
@@ -67,6 +67,8 @@ HISTORY = "history/index.html"
 MONTH = "history/2026-11/index.html"
 REPORT = "report/index.html"
 PAGES = [INDEX, ACTIVE, RESOLVED, COMPONENT, HISTORY, MONTH, REPORT]
+# Payments: a major outage on 14 October and a partial one today, each a day listed in words.
+YOUNG_COMPONENT = "components/payments-api/index.html"
 
 SITE_ZONE = ZoneInfo("Europe/Berlin")
 READER_ZONE = "America/New_York"
@@ -90,17 +92,22 @@ FONT_FILE = re.compile(r"\.(?:woff2?|ttf|otf|eot)(?:$|[?#])", re.IGNORECASE)
 # --- the site, a server and a browser ------------------------------------------------------------
 
 
+def _built(root: Path) -> Path:
+    """The site in `root` built at NOW; the published folder (resolved)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["build", "--config", str(root / "statusgen.toml"), "--now", NOW])
+    assert code == 0, f"{root.name} does not build:\n{err.getvalue()}"
+    return (root / "site").resolve()
+
+
 @pytest.fixture(scope="session")
 def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The repository's example site built at NOW; the published folder (resolved)."""
     root = tmp_path_factory.mktemp("browser-example")
     shutil.copy(ROOT / "statusgen.toml", root / "statusgen.toml")
     shutil.copytree(ROOT / "incidents", root / "incidents")
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(["build", "--config", str(root / "statusgen.toml"), "--now", NOW])
-    assert code == 0, f"the example site does not build:\n{err.getvalue()}"
-    return (root / "site").resolve()
+    return _built(root)
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -108,12 +115,10 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def base_url(example_site: Path) -> Iterator[str]:
-    """The example site served on 127.0.0.1 (any free port) for the whole session."""
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), partial(_QuietHandler, directory=str(example_site))
-    )
+@contextlib.contextmanager
+def _serving(folder: Path) -> Iterator[str]:
+    """`folder` served on 127.0.0.1 (any free port); its address."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(folder)))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -123,6 +128,21 @@ def base_url(example_site: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def base_url(example_site: Path) -> Iterator[str]:
+    """The example site served on 127.0.0.1 (any free port) for the whole session."""
+    with _serving(example_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def young_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The example whose records begin inside the 90 days (see conftest.young_example),
+    served for the whole session: component pages with days of "no data"."""
+    with _serving(_built(young_example(tmp_path_factory.mktemp("browser-young")))) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -227,36 +247,53 @@ def _axe_report(violations: list[dict[str, Any]]) -> str:
 
 
 @pytest.fixture(scope="session")
-def axe_results(contexts: Contexts, base_url: str) -> Callable[[str, str], dict[str, Any]]:
-    """axe-core's violations on a page at a width, per colour scheme; each page loads once."""
-    cache: dict[tuple[str, str], dict[str, Any]] = {}
+def sites(base_url: str, young_url: str) -> dict[str, str]:
+    """Where each site the browser tests read is served."""
+    return {"example": base_url, "young": young_url}
 
-    def run(path: str, viewport: str) -> dict[str, Any]:
-        if (path, viewport) not in cache:
+
+@pytest.fixture(scope="session")
+def axe_results(
+    contexts: Contexts, sites: dict[str, str]
+) -> Callable[[str, str, str], dict[str, Any]]:
+    """axe-core's violations on a page of a site at a width, per colour scheme; each page loads
+    once."""
+    cache: dict[tuple[str, str, str], dict[str, Any]] = {}
+
+    def run(site: str, path: str, viewport: str) -> dict[str, Any]:
+        if (site, path, viewport) not in cache:
             found: dict[str, Any] = {}
-            with contexts.page(**{**VIEWPORTS, "small-phone": SMALL_PHONE}[viewport]) as page:
-                _open(page, base_url, path)
+            with contexts.page(**VIEWPORTS[viewport]) as page:
+                _open(page, sites[site], path)
                 page.add_script_tag(path=str(AXE))
                 for scheme in SCHEMES:
                     page.emulate_media(color_scheme=scheme)
                     assert page.evaluate(f"matchMedia('(prefers-color-scheme: {scheme})').matches")
                     found[scheme] = page.evaluate(AXE_RUN, AXE_TAGS)
-            cache[(path, viewport)] = found
-        return cache[(path, viewport)]
+            cache[(site, path, viewport)] = found
+        return cache[(site, path, viewport)]
 
     return run
 
 
+# Every page of the example, and a component page with days of "no data" beside its outages.
+AXE_PAGES = [*(("example", path) for path in PAGES), ("young", YOUNG_COMPONENT)]
+
+
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize(("site", "path"), AXE_PAGES)
 def test_axe_finds_no_violations(
-    axe_results: Callable[[str, str], dict[str, Any]], path: str, viewport: str, scheme: str
+    axe_results: Callable[[str, str, str], dict[str, Any]],
+    site: str,
+    path: str,
+    viewport: str,
+    scheme: str,
 ) -> None:
-    result = axe_results(path, viewport)[scheme]
+    result = axe_results(site, path, viewport)[scheme]
     assert result["passes"] > 10, f"axe-core checked almost nothing on {path}: {result}"
     assert result["violations"] == [], (
-        f"{path} at {viewport} width, {scheme} scheme:\n{_axe_report(result['violations'])}"
+        f"{site}: {path} at {viewport} width, {scheme} scheme:\n{_axe_report(result['violations'])}"
     )
 
 
@@ -362,13 +399,19 @@ def test_page_is_complete_without_javascript(contexts: Contexts, base_url: str) 
 # --- 4. no horizontal scrolling from 320 px --------------------------------------------------------
 
 
-NARROW = [pytest.param(path, width, id=f"{path}-{width}") for path in PAGES for width in (320, 390)]
+NARROW = [
+    pytest.param(site, path, width, id=f"{site}-{path}-{width}")
+    for site, path in AXE_PAGES
+    for width in (320, 390)
+]
 
 
-@pytest.mark.parametrize(("path", "width"), NARROW)
-def test_no_horizontal_scrolling(contexts: Contexts, base_url: str, path: str, width: int) -> None:
+@pytest.mark.parametrize(("site", "path", "width"), NARROW)
+def test_no_horizontal_scrolling(
+    contexts: Contexts, sites: dict[str, str], site: str, path: str, width: int
+) -> None:
     with contexts.page(**{**PHONE, "viewport": {"width": width, "height": 844}}) as page:
-        _open(page, base_url, path)
+        _open(page, sites[site], path)
         # A phone browser zooms a too-wide page out until it fits, and window.innerWidth grows
         # with it: so compare with the layout width (clientWidth) and check innerWidth too.
         scroll, inner, client = page.evaluate(
@@ -549,13 +592,110 @@ def test_uptime_bars_are_readable_without_javascript(contexts: Contexts, base_ur
         f"days without a text alternative: {[i for i, t in enumerate(texts) if not t]}"
     )
     last = date.fromisoformat(NOW[:10])
-    expected = [(last - timedelta(days=89 - i)).isoformat() for i in range(90)]
+    expected = [_day(last - timedelta(days=89 - i)) for i in range(90)]
     assert [t.split(":")[0] for t in texts] == expected, f"days are not the last 90: {texts}"
     assert all(
         title and title.split(":")[0] == day for title, day in zip(titles, expected, strict=True)
     )
-    assert texts[-1] == "2026-11-20: Degraded performance"
-    assert "2026-10-14: Major outage" in texts[expected.index("2026-10-14")]
+    assert texts[-1] == "Fri 20 Nov 2026: Degraded performance"
+    assert "Wed 14 Oct 2026: Major outage" in texts[expected.index("Wed 14 Oct 2026")]
+
+
+def _day(day: date) -> str:
+    """A day as the uptime bars name it: 'Wed 14 Oct 2026'."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def _luminance(css: str) -> float:
+    """The relative luminance (WCAG 2) of a computed `rgb(r, g, b)` colour."""
+    channels = [int(c) / 255 for c in re.findall(r"\d+", css)[:3]]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(one: str, other: str) -> float:
+    high, low = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+_LOOKS = """selectors => Object.fromEntries(selectors.map(selector => {
+  const style = getComputedStyle(document.querySelector(selector));
+  return [selector, {fill: style.backgroundColor, image: style.backgroundImage, text: style.color}];
+}))"""
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_partial_and_major_outage_differ_in_colour_and_shape(
+    contexts: Contexts, young_url: str, scheme: str
+) -> None:
+    with contexts.page() as page:
+        page.emulate_media(color_scheme=scheme)
+        _open(page, young_url, YOUNG_COMPONENT)
+        partial, major, operational, no_data, body, partial_words, major_words = page.evaluate(
+            f"selectors => Object.values(({_LOOKS})(selectors))",
+            [
+                ".bar.s-partial_outage",
+                ".bar.s-major_outage",
+                ".bar.s-operational",
+                ".bar.no-data",
+                "body",
+                ".days .status.s-partial_outage",
+                ".days .status.s-major_outage",
+            ],
+        )
+        legend = " ".join(page.locator("ul.legend").inner_text().split())
+    page_colour = body["fill"]
+    assert partial["fill"] != major["fill"], f"{scheme}: partial and major bars are one colour"
+    # Lightness too, so that a reader who cannot tell orange from red still sees two states.
+    assert _contrast(partial["fill"], major["fill"]) >= 1.5, (scheme, partial, major)
+    for name, bar in (("partial", partial), ("major", major), ("operational", operational)):
+        assert _contrast(bar["fill"], page_colour) >= 3, f"{scheme}: a {name} bar is faint: {bar}"
+    # Not by colour alone: a partial outage's bar is cut into segments, a major one is solid.
+    assert partial["image"] != "none" and major["image"] == "none", (partial, major)
+    assert no_data["image"] != "none" and no_data["fill"] != operational["fill"], no_data
+    assert partial_words["text"] != major_words["text"]
+    for words in (partial_words, major_words):
+        assert _contrast(words["text"], page_colour) >= 4.5, f"{scheme}: faint words {words}"
+    assert all(state in legend for state in ("Partial outage", "Major outage", "No data")), legend
+
+
+def test_a_days_details_are_visible_on_a_phone_without_hover(
+    contexts: Contexts, young_url: str
+) -> None:
+    phone = {**PHONE, "viewport": {"width": 375, "height": 812}, "java_script_enabled": False}
+    with contexts.page(**phone) as page:
+        _open(page, young_url, YOUNG_COMPONENT)
+        note = page.locator("#uptime-heading + p")
+        assert note.is_visible()
+        assert " ".join(note.inner_text().split()) == (
+            "Our records begin on Mon 12 Oct 2026: the 50 days before it show as no data "
+            "and are not counted."
+        )
+        links = page.locator("ol.bars a[href^='#day-']")
+        assert links.evaluate_all("els => els.map(e => e.getAttribute('href'))") == [
+            "#day-2026-10-14",
+            "#day-2026-11-20",
+        ]
+        shown = {}
+        for day in ("2026-10-14", "2026-11-20"):
+            item = page.locator(f"#day-{day}")
+            box = item.bounding_box()
+            assert item.is_visible() and box is not None and box["width"] > 300, (day, box)
+            shown[day] = " ".join(item.inner_text().split())
+            assert item.locator("a").count() == 1 and item.locator("a").is_visible()
+        links.last.tap()  # a thumb on today's bar, no hover
+        assert page.evaluate("location.hash") == "#day-2026-11-20"
+        box = page.locator("#day-2026-11-20").bounding_box()
+        assert box is not None and 0 <= box["y"] < 812, f"today's details are off screen: {box}"
+    assert shown == {
+        "2026-10-14": (
+            "Wed 14 Oct 2026 Major outage Counted as down: 1 hour 43 minutes. Checkout unavailable"
+        ),
+        "2026-11-20": (
+            "Fri 20 Nov 2026 Partial outage Counted as down: 16 minutes. "
+            "Some card payments failing at checkout"
+        ),
+    }
 
 
 # --- 10. a component's name and its status stay on one line on a phone ------------------------

@@ -32,7 +32,7 @@ from urllib.parse import unquote, urlsplit
 import feedparser
 import pytest
 import yaml
-from conftest import CONFIG, NOW, ROOT, Project, make_incident
+from conftest import CONFIG, NOW, ROOT, Project, make_incident, young_example
 from test_report import FILES as REPORT_FILES
 
 from statusgen.cli import main
@@ -557,12 +557,21 @@ def report_site(tmp_path_factory: pytest.TempPathFactory) -> Built:
 
 
 @pytest.fixture(scope="module")
+def young(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The example with records that begin inside the uptime bars' 90 days: days of no data."""
+    result = _build(young_example(tmp_path_factory.mktemp("young")), NOW)
+    assert result.code == 0, f"the young example does not build:\n{result.err}"
+    return result
+
+
+@pytest.fixture(scope="module")
 def vnu(
     tmp_path_factory: pytest.TempPathFactory,
     built: Built,
     hostile: Built,
     hostile_links: Built,
     report_site: Built,
+    young: Built,
 ) -> dict[str, list[str]]:
     """Run the Nu HTML checker once over every built site; its error messages per site."""
     java = shutil.which("java")
@@ -582,6 +591,7 @@ def vnu(
         "hostile": hostile.site.resolve(),
         "hostile_links": hostile_links.site.resolve(),
         "report": report_site.site.resolve(),
+        "young": young.site.resolve(),
         "canary": canary.resolve(),
     }
     run = subprocess.run(
@@ -634,6 +644,10 @@ def test_hostile_links_site_is_valid_html(vnu: dict[str, list[str]]) -> None:
 
 def test_report_site_is_valid_html(vnu: dict[str, list[str]]) -> None:
     assert vnu["report"] == [], "\n".join(vnu["report"])
+
+
+def test_young_site_is_valid_html(vnu: dict[str, list[str]]) -> None:
+    assert vnu["young"] == [], "\n".join(vnu["young"])
 
 
 # The theme's own head: its local-time script and an empty icon (so browsers ask for no

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import RESOLVED, Project, make_incident
+from conftest import RESOLVED, Project, make_incident, with_site_lines
 
 from statusgen.problems import TimeError
 from statusgen.source.markup import MarkdownRenderer, count_tasks
@@ -125,6 +125,7 @@ def _incident(
 
 def test_uptime_counts_major_outage_as_down(project: Project) -> None:
     # A whole day of major outage in 90 days: 1/90 down → 98.88% (rounded down).
+    project.write("statusgen.toml", with_site_lines('since = "2026-08-01"'))
     project.write(
         "incidents/2026-10-01-outage.md",
         _incident("2026-10-01T00:00:00+02:00", "2026-10-02T00:00:00+02:00"),
@@ -132,10 +133,11 @@ def test_uptime_counts_major_outage_as_down(project: Project) -> None:
     assert project.build().code == 0
     page = project.page("components/login/index.html")
     assert "98.88% uptime" in page
-    assert "2026-10-01: Major outage, 1440 minutes counted as down" in page
+    assert "Thu 1 Oct 2026: Major outage, 1 day counted as down" in page
 
 
 def test_partial_outage_counts_thirty_percent(project: Project) -> None:
+    project.write("statusgen.toml", with_site_lines('since = "2026-08-01"'))
     project.write(
         "incidents/2026-10-01-outage.md",
         _incident("2026-10-01T00:00:00+02:00", "2026-10-02T00:00:00+02:00", "major"),

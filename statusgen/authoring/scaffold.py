@@ -31,6 +31,8 @@ base_url = "https://status.example.com/"
 timezone = "UTC"
 description = "Live status of Example's services"
 contact = "mailto:support@example.com"
+# The day this site's history begins: the uptime bars show the days before it as "no data".
+since = "{today}"
 
 [[components]]
 id = "website"
@@ -44,6 +46,12 @@ name = "API"
 group = "Product"
 description = "The public API"
 """
+
+
+def site_config(now: datetime) -> str:
+    """`statusgen.toml` for a site whose history begins today, so that its uptime claims no
+    day it was not there to see."""
+    return SITE_CONFIG.replace("{today}", f"{now.astimezone(UTC):%Y-%m-%d}")
 
 
 def stamp(moment: datetime) -> str:
@@ -217,7 +225,7 @@ def init_site(folder: Path, now: datetime) -> list[Path]:
     example.parent.mkdir(parents=True, exist_ok=True)
     written = []
     for path, content in (
-        (config, SITE_CONFIG),
+        (config, site_config(now)),
         (example, text),
         (folder / ".gitignore", "/site\n/.site.statusgen/\n"),
     ):

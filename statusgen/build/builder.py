@@ -26,6 +26,7 @@ from statusgen.source.load import load_incidents
 from statusgen.source.theme import load_theme
 from statusgen.source.times import resolve_now
 from statusgen.state.clock import clock_warnings, next_change
+from statusgen.state.uptime import history_warnings
 
 CACHE = "parsed.cache"
 PREVIEW = "preview"
@@ -159,6 +160,7 @@ class Builder:
             return BuildResult(problems, output)
         site = Site(config.site, self._shown(loaded[0]), moment)
         clock_warnings(site, problems)
+        history_warnings(site, problems)
         self._overdue(site, loaded[2], problems)
         rendered = self._render(site, loaded[1], output, problems)
         if rendered is None:

@@ -13,12 +13,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from statusgen.config.coach import CoachSettings, read_coach
 from statusgen.config.components import read_components
 from statusgen.config.keys import KeyLines, TextReader, warn_unknown
+from statusgen.config.since import read_since
 from statusgen.model import SiteInfo
 from statusgen.problems import Problems, suggest
 
 CONFIG_NAME = "statusgen.toml"
 # `\Z`, not `$`: `$` also matches before a final newline, and a file name may end in one.
-_SITE_KEYS = ("title", "base_url", "timezone", "description", "contact", "feed_entries")
+_SITE_KEYS = ("title", "base_url", "timezone", "description", "contact", "feed_entries", "since")
 _PATH_KEYS = ("incidents", "templates", "output")
 _TABLES = ("site", "paths", "components", "coach")
 
@@ -118,6 +119,7 @@ def _read(path: Path, data: dict[str, Any], lines: KeyLines, problems: Problems)
         contact=contact,
         feed_entries=_feed_entries(path, site, lines, problems),
         components=read_components(path, data.get("components", []), lines, problems),
+        since=read_since(path, site, ZoneInfo(timezone), lines, problems),
     )
     return Config(
         path=path,

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from statusgen import urls, words
-from statusgen.model import Component, SectionKey, Site
+from statusgen.model import Component, ComponentStatus, SectionKey, Site
 from statusgen.state import promises, status, uptime
 from statusgen.state.clock import month_start
 
@@ -67,6 +67,7 @@ def component(site: Site, component: Component, now: dict[str, Any]) -> dict[str
         **now,
         "component": component,
         "uptime": uptime.uptime(site, component.id),
+        "uptime_states": tuple(ComponentStatus),  # the legend, in order of severity
         "related": related[:RECENT_ON_COMPONENT],
         "older": len(related) > RECENT_ON_COMPONENT,
     }

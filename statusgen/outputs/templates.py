@@ -75,6 +75,7 @@ def _environment(theme: Theme, zone: tzinfo) -> jinja2.Environment:
         iso=iso_utc,
         duration=words.duration,
         early_or_late=words.early_or_late,
+        day=words.day_label,
         promise=lambda i: words.promise(i, zone),
         label=words.label,
         percent=words.percent,

@@ -101,12 +101,6 @@ class Counted:
 ZERO = timedelta(0)
 
 
-def _last_moment(entry: Incident) -> datetime:
-    """The latest time an entry names, the promises in its updates included."""
-    promised = [t for u in entry.updates for t in (u.next_update, u.expected_restore) if t]
-    return max([entry.last_time, *promised])
-
-
 def _minutes(spans: list[timedelta]) -> Minutes:
     values = [span.total_seconds() / 60 for span in spans]
     if not values:
@@ -124,7 +118,8 @@ def count(entries: Iterable[Incident], now: datetime) -> Counted:
     worst = Worst(now)
     settled = True
     for entry in entries:
-        if settled and (entry.resolved is None or _last_moment(entry) >= now):
+        # `last_time` names every promise of its updates too.
+        if settled and (entry.resolved is None or entry.last_time >= now):
             settled = False
         if entry.kind is Kind.MAINTENANCE:
             window = window_promise(entry)
