@@ -163,7 +163,7 @@ def _scale(largest: float) -> tuple[Rule, ...]:
 
 def _short(minutes: float) -> str:
     """A scale's value in few characters (`15m`, `2h`, `3d`); the table says it in words."""
-    if minutes < 120:
+    if minutes < 60:
         return f"{minutes:g}m"
     if minutes < 48 * 60:
         return f"{minutes / 60:g}h"
