@@ -314,6 +314,15 @@ def test_an_overdue_next_update_is_named_with_how_late_it_is(project: Project) -
     assert findings(project.run("check", "--now", "2026-11-20T14:59:00Z").err) == []
 
 
+@pytest.mark.parametrize(
+    "line", ["Next update: 15:00 UTC", "**Next update**: 15:00 UTC", "**Next update: 15:00 UTC**"]
+)
+def test_an_overdue_promise_line_is_named_at_its_line(project: Project, line: str) -> None:
+    _open(project, f"We are rolling back.\n\n{line}")
+    caught = findings(project.run("check", "--now", "2026-11-20T15:25:00Z").err)
+    assert [(n, r) for _, n, r, _ in caught] == [(_line(project, line), "overdue")]
+
+
 def test_a_promise_written_in_prose_is_held_too(project: Project) -> None:
     _open(project, "We are rolling back.\nOur next update will be at 15:30 UTC.")
     caught = findings(project.run("check", "--now", "2026-11-20T16:00:00Z").err)

@@ -365,3 +365,141 @@ def test_a_promise_may_be_bold_or_say_how_long_from_the_update(project: Project)
     assert "Next update promised by 20 Nov 2026, 16:10 CET." in page
     assert "Restore expected by 20 Nov 2026, 17:40 CET." in page
     assert "in 30 minutes" not in page
+
+
+def test_a_time_of_day_in_the_hour_the_clocks_go_back_follows_the_update(
+    project: Project,
+) -> None:
+    # Europe/Berlin went back from 03:00 CEST to 02:00 CET on 25 October 2026. An update at
+    # 01:30 UTC is 02:30 in the second pass, so `02:45` is a quarter of an hour later (01:45
+    # UTC), not the next day; the update at 01:50 UTC came five minutes after it.
+    project.write(
+        FILE,
+        incident(
+            ("2026-10-25 01:50 UTC — Resolved", "Card payments work again."),
+            (
+                "2026-10-25 01:30 UTC — Investigating",
+                "We are looking into failed card payments.\n\nNext update: 02:45",
+            ),
+            started="2026-10-25T01:20:00Z",
+            resolved="2026-10-25T01:50:00Z",
+        ),
+    )
+    result = project.run("build", "--now", "2026-11-20T14:50:00Z")
+    assert result.code == 0, result.err
+    assert "happened twice" not in result.err  # only one reading comes after the update
+    page = text_of(project.page(f"incidents/{SLUG}/index.html"))
+    assert (
+        "Next update promised by 25 Oct 2026, 02:45 CET: posted 25 Oct 2026, 02:50 CET, "
+        "5 minutes late." in page
+    )
+
+
+def test_front_matter_within_the_minute_of_its_line_is_one_promise_in_the_report(
+    project: Project,
+) -> None:
+    project.write(
+        FILE,
+        incident(
+            ("2026-11-20 15:31 UTC — Resolved", "Card payments work again."),
+            (
+                "2026-11-20 14:40 UTC — Identified",
+                "Rolling back.\n\nNext update: 15:10 UTC\nExpected restore: 16:00 UTC",
+            ),
+            next_update="2026-11-20T15:10:30Z",
+            estimated_restore="2026-11-20T16:00:30Z",
+            resolved="2026-11-20T15:31:00Z",
+        ),
+    )
+    printed = project.run("report", "--now", "2026-11-20T18:00:00Z", "--format", "json")
+    assert printed.code == 0, printed.err
+    month = json.loads(printed.out)["months"][0]
+    # One promise of each kind was made; the seconds in the front matter do not make a second.
+    assert month["next_update_promises"] == {"made": 1, "kept": 0}
+    assert month["restore_estimates"] == {"given": 1, "met": 1}
+
+
+def test_an_estimate_with_seconds_is_rounded_up_in_the_line_and_the_front_matter(
+    project: Project,
+) -> None:
+    project.write(
+        FILE,
+        incident(("2026-11-20 14:10 UTC — Investigating", "Looking into failed payments.")),
+    )
+    result = project.run(
+        "update", SLUG, "Rolling back.", "--estimate", "2026-11-20 17:00:30 UTC",
+        "--now", "2026-11-20T14:40:00Z",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    text = (project.root / FILE).read_text(encoding="utf-8")
+    assert "Expected restore: 2026-11-20 17:01 UTC\n" in text
+    assert front_matter(project)["estimated_restore"] == datetime(2026, 11, 20, 17, 1, tzinfo=UTC)
+
+
+def test_a_promise_line_inside_an_html_comment_is_not_a_promise(project: Project) -> None:
+    project.write(
+        FILE,
+        incident(
+            (
+                "2026-11-20 14:40 UTC — Identified",
+                "Rolling back.\n\n<!--\nExpected restore: 23:55 UTC\n-->\nNext update: 15:10 UTC",
+            ),
+        ),
+    )
+    result = project.run("build", "--now", "2026-11-20T14:50:00Z")
+    assert result.code == 0, result.err
+    page = text_of(project.page(f"incidents/{SLUG}/index.html"))
+    assert "Next update promised by 20 Nov 2026, 16:10 CET." in page
+    assert "Restore expected" not in page
+    api = json.loads(project.page("api/v2/incidents.json"))
+    assert "restored by" not in api["incidents"][0]["incident_updates"][0]["body"]
+
+
+def test_a_whole_promise_line_in_bold_is_a_promise(project: Project) -> None:
+    text = incident(
+        (
+            "2026-11-20 14:40 UTC — Identified",
+            "Rolling back.\n\nNext update: in 30 minutes\n**Next update: 16:00 UTC**",
+        ),
+    )
+    project.write(FILE, text)
+    result = project.run("check", "--now", "2026-11-20T14:50:00Z")
+    assert result.code == 1
+    line = text.splitlines().index("**Next update: 16:00 UTC**") + 1
+    assert f"{FILE}:{line}: error: a second `Next update:` line in one update" in result.err
+    project.write(
+        FILE,
+        incident(
+            ("2026-11-20 14:40 UTC — Identified", "Rolling back.\n\n_Next update: 16:00 UTC_")
+        ),
+    )
+    assert project.run("build", "--now", "2026-11-20T14:50:00Z").code == 0
+    page = text_of(project.page(f"incidents/{SLUG}/index.html"))
+    assert "Next update promised by 20 Nov 2026, 17:00 CET." in page
+
+
+def test_expected_restore_in_maintenance_is_left_out_everywhere(project: Project) -> None:
+    path = "incidents/2026-11-25-database-upgrade.md"
+    text = make_incident(
+        title="Database upgrade",
+        kind="maintenance",
+        components=["checkout"],
+        scheduled_start="2026-11-25T02:00:00Z",
+        scheduled_end="2026-11-25T03:00:00Z",
+        body={"What we are doing": "We move the database to faster disks."},
+        updates=[
+            (
+                "2026-11-20 10:00 UTC — Scheduled",
+                "Checkout may pause for a minute.\n\nExpected restore: 2026-11-25 02:30 UTC",
+            )
+        ],
+    )
+    project.write(path, text)
+    result = project.run("build", "--now", "2026-11-20T14:50:00Z")
+    assert result.code == 0, result.err
+    line = text.splitlines().index("Expected restore: 2026-11-25 02:30 UTC") + 1
+    assert f"{path}:{line}: warning: `Expected restore:` is for incidents" in result.err
+    for published in ("feed.xml", "atom.xml", "api/v2/scheduled-maintenances.json"):
+        assert "restored by" not in project.page(published), published
+    page = text_of(project.page("incidents/2026-11-25-database-upgrade/index.html"))
+    assert "Expected restore" not in page and "Restore expected" not in page

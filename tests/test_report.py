@@ -467,6 +467,27 @@ def test_a_site_with_nothing_yet_has_no_months(project: Project) -> None:
     assert "Nothing to report yet" in project.page("report/index.html")
 
 
+def test_a_site_whose_only_entry_is_maintenance_to_come_has_no_months(project: Project) -> None:
+    for path in (project.root / "incidents").glob("*.md"):
+        path.unlink()
+    project.write(
+        "incidents/2027-01-10-database-upgrade.md",
+        make_incident(
+            title="Database upgrade",
+            kind="maintenance",
+            components=["checkout"],
+            scheduled_start="2027-01-10T01:00:00Z",
+            scheduled_end="2027-01-10T03:00:00Z",
+            body={"What we are doing": "We move the database to faster disks."},
+            updates=[("2026-11-20 10:00 UTC — Scheduled", "Checkout may pause for a minute.")],
+        ),
+    )
+    # January 2027 has not begun at NOW: there is no month to count yet, not an empty one.
+    printed = project.run("report", "--now", NOW, "--format", "json")
+    assert printed.code == 0, printed.err
+    assert json.loads(printed.out) == {"generated_at": NOW, "months": []}
+
+
 # --- the page -------------------------------------------------------------------------------------
 
 

@@ -127,7 +127,7 @@ def _estimate(value: str | None, now: datetime, config: Config) -> datetime | No
         ) from None
     if moment < now:
         raise UsageError(f"--estimate: `{value}` has already passed; promise a time to come")
-    return moment
+    return promise_minute(moment)
 
 
 def new_incident(draft: NewIncident, config: Config) -> ExitCode:

@@ -57,8 +57,10 @@ def _promise_line(incident: Incident, reading: Reading, attribute: str, moment: 
 
 # The start of the promise lines of SPEC §1, as `source.promises` reads them.
 _PROMISE_WORDS = {
-    "next_update": re.compile(r"^ {0,3}[*_]{0,2}next\s+update\s*:", re.IGNORECASE),
-    "expected_restore": re.compile(r"^ {0,3}[*_]{0,2}expected\s+restore\s*:", re.IGNORECASE),
+    "next_update": re.compile(r"^ {0,3}[*_]{0,2}next\s+update\s*[*_]{0,2}\s*:", re.IGNORECASE),
+    "expected_restore": re.compile(
+        r"^ {0,3}[*_]{0,2}expected\s+restore\s*[*_]{0,2}\s*:", re.IGNORECASE
+    ),
 }
 
 

@@ -54,6 +54,8 @@ def _by_month(site: Site) -> dict[date, list[Incident]]:
     zone = site.info.zone
     newest = month_start(site.now, zone)
     oldest = month_start(min(entry.started for entry in entries), zone)
+    if oldest > newest:
+        return {}  # only maintenance still to come: no month has begun to count
     firsts = [newest]
     while firsts[-1] > oldest:
         firsts.append(_before(firsts[-1]))

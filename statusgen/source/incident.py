@@ -124,16 +124,7 @@ def _build(
     next_update = standing(
         updates, next_update, fields.line("next_update"), "next_update", NEXT, path, problems
     )
-    if kind is Kind.MAINTENANCE:
-        for update in updates:
-            if update.expected_restore is not None:
-                problems.warning(
-                    path,
-                    update.line,
-                    f"`{RESTORE}:` is for incidents: a maintenance promises its window "
-                    "(`scheduled_end`), so this line is ignored",
-                )
-    else:
+    if kind is not Kind.MAINTENANCE:
         estimate = standing(
             updates,
             estimate,

@@ -15,9 +15,10 @@ from statusgen.source.times import parse_time_noted
 
 NEXT, RESTORE = "Next update", "Expected restore"
 # `**Next update:** 15:10 UTC` and `Next update: by 15:10 UTC` are how people write it too.
+# `**Next update: 15:10 UTC**`, the whole line in bold, is too: its closing mark is dropped.
 _LINE = re.compile(
     r"^ {0,3}(?P<mark>[*_]{0,2})(?P<key>next\s+update|expected\s+restore)"
-    r"\s*(?:(?P=mark)\s*:|:\s*(?P=mark))"
+    r"\s*(?:(?P=mark)\s*:|:\s*(?P=mark)|:(?P<whole>))"
     r"\s*(?:(?:by|at)\s+)?(?P<value>.*?)\s*$",
     re.IGNORECASE,
 )
@@ -43,30 +44,51 @@ class Promised:
 
 
 def take_promises(
-    text: str, first_line: int, posted: datetime, zone: tzinfo, path: Path, problems: Problems
+    text: str,
+    first_line: int,
+    posted: datetime,
+    zone: tzinfo,
+    path: Path,
+    problems: Problems,
+    *,
+    maintenance: bool = False,
 ) -> Promised:
-    """Lift the promise lines out of an update's Markdown (never from inside a code block),
-    leaving blank lines so the rest keeps its file lines; `first_line` is the file line of the
-    text's first line. A time of day alone means the
-    update's own date, or the day after if that would come before the update."""
+    """Lift the promise lines out of an update's Markdown (never from inside a code block or
+    an HTML comment, which customers do not read as promises), leaving blank lines so the rest
+    keeps its file lines; `first_line` is the file line of the text's first line. A time of
+    day alone means the update's own date, or the day after if that would come before the
+    update. A maintenance promises its window, so its `Expected restore:` lines are dropped."""
     kept: list[str] = []
     found: dict[str, datetime] = {}
     fence: str | None = None
+    comment = False
     for offset, line in enumerate(text.split("\n")):
-        fenced = FENCE.match(line)
+        fenced = FENCE.match(line) if not comment else None
         if fenced:
             marker = fenced.group(1)
             if fence is None:
                 fence = marker[0] * len(marker)
             elif marker.startswith(fence):
                 fence = None
-        match = _LINE.match(line) if fence is None and not fenced else None
+        was_comment = comment
+        if fence is None and not fenced:
+            visible = _COMMENT.sub("", line)
+            comment = "-->" not in line if comment else "<!--" in visible
+        match = _LINE.match(line) if fence is None and not fenced and not was_comment else None
         if match is None:
             kept.append(line)
             continue
         key = NEXT if match["key"].lower().startswith("next") else RESTORE
         number = first_line + offset
         kept.append("")
+        if maintenance and key == RESTORE:
+            problems.warning(
+                path,
+                number,
+                f"`{RESTORE}:` is for incidents: a maintenance promises its window "
+                "(`scheduled_end`), so this line is left out of the page, feeds and API",
+            )
+            continue
         if key in found:
             problems.error(
                 path,
@@ -75,7 +97,11 @@ def take_promises(
             )
             continue
         # A comment is invisible to customers, and a full stop ends the line as a sentence.
-        value = _COMMENT.sub("", match["value"]).strip().removesuffix(".").strip()
+        value = _COMMENT.sub("", match["value"]).split("<!--")[0].strip()
+        mark = match["mark"]
+        if match["whole"] is not None and mark and value.endswith(mark):
+            value = value.removesuffix(mark).strip()
+        value = value.removesuffix(".").strip()
         moment = _promised_time(value, key, posted, zone, path, number, problems)
         if moment is not None:
             found[key] = moment
@@ -143,6 +169,11 @@ def _read(value: str, posted: datetime, zone: tzinfo) -> tuple[datetime, str | N
     day = local_day or posted.astimezone(zone).date()
     moment, note = parse_time_noted(f"{day:%Y-%m-%d} {value}", zone)
     if moment < posted - AGREEMENT:
+        # In the hour the clocks go back, an update posted in the second pass means the
+        # second pass: later today, not tomorrow. Only one reading fits, so no warning.
+        second = moment.replace(fold=1)
+        if second.utcoffset() != moment.utcoffset() and second >= posted - AGREEMENT:
+            return second, None
         moment, note = parse_time_noted(f"{day + timedelta(days=1):%Y-%m-%d} {value}", zone)
     return moment, note
 
@@ -173,4 +204,7 @@ def standing(
             f"give different times: customers would read two promises. Make them the same, "
             f"or remove `{key}:` to take it from the update",
         )
-    return declared
+        return declared
+    # Within the minute they are one promise; the line's time is what customers read, and
+    # the report must count it once.
+    return promised

@@ -110,7 +110,15 @@ def _read_update(
             f"update status `{match['status']}` is not one of {', '.join(names)}{hint}",
         )
         return None
-    promised = take_promises(block.text, block.line + 1, time, zone, path, problems)
+    promised = take_promises(
+        block.text,
+        block.line + 1,
+        time,
+        zone,
+        path,
+        problems,
+        maintenance=kind is Kind.MAINTENANCE,
+    )
     return Update(
         time,
         UpdateStatus(word),
