@@ -290,6 +290,15 @@ class Site:
         return tuple(i for i in self.incidents if i.resolved is None or i.last_time >= soon_past)
 
     @functools.cached_property
+    def history_begins(self) -> datetime | None:
+        """When the site's records begin: `[site] since`, else its first published incident or
+        maintenance (a maintenance's `started` is its scheduled start). Drafts are left out,
+        so that `serve`'s preview counts the days a build would."""
+        if self.info.since is not None:
+            return self.info.since
+        return min((i.started for i in self.incidents if not i.draft), default=None)
+
+    @functools.cached_property
     def by_component(self) -> dict[str, tuple[Incident, ...]]:
         """Each component's incidents, newest first."""
         index: dict[str, list[Incident]] = {}

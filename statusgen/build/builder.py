@@ -13,7 +13,7 @@ from statusgen.config import Config, load_config
 from statusgen.digest import digest
 from statusgen.lint import Coach, coach_for
 from statusgen.model import Incident, Site, Theme
-from statusgen.outputs.pages import Pages
+from statusgen.outputs.pages import PageKeys, Pages
 from statusgen.outputs.site import render_site
 from statusgen.outputs.templates import TemplateCache
 from statusgen.problems import Problems, PublishError, RenderError, TimeError, UsageError
@@ -93,7 +93,7 @@ class Builder:
     What it keeps never changes the output: parsed incidents are keyed by their bytes and the
     site, pages by every input they are drawn from (see `outputs.pages.Page.key`), compiled
     templates by the theme, manifests by the very file they were read from, the report's
-    settled months by the very incidents they count.
+    settled months and the keys of settled pages by the very incidents they count.
     """
 
     def __init__(self, options: BuildOptions) -> None:
@@ -106,6 +106,7 @@ class Builder:
         self._output: Path | None = None
         self.templates = TemplateCache()
         self.report_months = KeptMonths()
+        self.page_keys = PageKeys()
         self.manifests = Manifests()
         self.config: Config | None = None  # as the last build read it; None if it was broken
         self.moment: datetime | None = None  # the moment the last build described
@@ -223,7 +224,9 @@ class Builder:
     def _render(self, site: Site, theme: Theme, output: Path, problems: Problems) -> Pages | None:
         live = published(output, self.manifests) if self.options.write else None
         try:
-            return render_site(site, theme, program(), live, self.templates, self.report_months)
+            return render_site(
+                site, theme, program(), live, self.templates, self.report_months, self.page_keys
+            )
         except RenderError as exc:
             problems.error(exc.path, exc.line, f"template error: {exc.message}")
             return None

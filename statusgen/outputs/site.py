@@ -8,7 +8,7 @@ from statusgen.model import Site, Theme
 from statusgen.outputs.api import render_api
 from statusgen.outputs.calendar import render_calendar
 from statusgen.outputs.feeds import render_feeds
-from statusgen.outputs.pages import Pages, render_pages
+from statusgen.outputs.pages import PageKeys, Pages, render_pages
 from statusgen.outputs.reliability import render_report_json
 from statusgen.outputs.templates import TemplateCache
 from statusgen.report import KeptMonths, compute_report
@@ -21,12 +21,13 @@ def render_site(
     published: Mapping[str, str] | None = None,
     compiled: TemplateCache | None = None,
     kept: KeptMonths | None = None,
+    held: PageKeys | None = None,
 ) -> Pages:
     """Every output file as bytes, except pages `published` already holds under the same key.
-    Two parts claiming one path is a bug, not a choice. `kept` holds the report's months from
-    earlier builds."""
+    Two parts claiming one path is a bug, not a choice. `kept` holds the report's months and
+    `held` the keys of settled pages from earlier builds."""
     report = compute_report(site, kept)  # once, for its page and its JSON
-    pages = render_pages(site, theme, code, published, compiled, report)
+    pages = render_pages(site, theme, code, published, compiled, report, held)
     files = dict(theme.assets)
     parts = (
         pages.files,

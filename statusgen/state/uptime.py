@@ -67,12 +67,8 @@ class Uptime:
 
 
 def history_begins(site: Site) -> datetime | None:
-    """When the site's records begin: `[site] since`, else its first incident or maintenance
-    (a maintenance's `started` is its scheduled start) that is published."""
-    if site.info.since is not None:
-        return site.info.since
-    # Drafts too are left out, so that `serve`'s preview counts the days a build would.
-    return min((i.started for i in site.incidents if not i.draft), default=None)
+    """When the site's records begin (worked out once per site, not once per component)."""
+    return site.history_begins
 
 
 def _first_day(site: Site) -> date:
