@@ -137,7 +137,7 @@ def _look(name: str, cache: ParseCache, todo: list[Todo], problems: Problems) ->
         problems.error(Path(name), 1, exc.message)
         return False
     if known is not None and known.source == digest(data):
-        cache.put(name, replace(known, signature=now, read_at=read_at))
+        cache.refresh(name, replace(known, signature=now, read_at=read_at))
     else:
         todo.append((Path(name), data, now, read_at))
     return True
