@@ -177,6 +177,9 @@ class Update:
     # kept with the update so the report can count later whether each promise was kept.
     next_update: datetime | None = None
     expected_restore: datetime | None = None
+    # The file lines those promises were written on, so findings can point at them (0: none).
+    next_update_line: int = 0
+    expected_restore_line: int = 0
 
 
 @dataclass(frozen=True)

@@ -41,27 +41,12 @@ class Passage:
     heading: int = 0  # for a section or an update: the line of its heading
 
 
-def _promise_line(incident: Incident, reading: Reading, attribute: str, moment: datetime) -> int:
+def _promise_line(incident: Incident, attribute: str, moment: datetime) -> int:
     """The file line of the promise line (`Next update: …`) that made a promise standing now."""
     update = next((u for u in incident.updates if getattr(u, attribute) == moment), None)
     if update is None:
         return 1
-    passage = next((p for p in reading.passages if p.heading == update.line), None)
-    if passage is not None:
-        words = _PROMISE_WORDS[attribute]
-        for offset, text in enumerate(passage.text.split("\n")):
-            if words.match(text):
-                return passage.line + offset
-    return update.line
-
-
-# The start of the promise lines of SPEC §1, as `source.promises` reads them.
-_PROMISE_WORDS = {
-    "next_update": re.compile(r"^ {0,3}[*_]{0,2}next\s+update\s*[*_]{0,2}\s*:", re.IGNORECASE),
-    "expected_restore": re.compile(
-        r"^ {0,3}[*_]{0,2}expected\s+restore\s*[*_]{0,2}\s*:", re.IGNORECASE
-    ),
-}
+    return int(getattr(update, f"{attribute}_line")) or update.line
 
 
 @dataclass(frozen=True)
@@ -241,7 +226,7 @@ class Coach:
         pending = incident.pending_next_update
         if pending is not None:
             line = reading.keys.get("next_update") or _promise_line(
-                incident, reading, "next_update", pending
+                incident, "next_update", pending
             )
             dues.append(Due(line, pending, "the next update"))
         elif incident.latest is not None:  # no promise standing in the front matter
@@ -256,7 +241,7 @@ class Coach:
             and incident.phase in (UpdateStatus.INVESTIGATING, UpdateStatus.IDENTIFIED)
         ):
             line = reading.keys.get("estimated_restore") or _promise_line(
-                incident, reading, "expected_restore", estimate
+                incident, "expected_restore", estimate
             )
             dues.append(Due(line, estimate, "the restore time"))
         return tuple(dues)

@@ -41,6 +41,8 @@ class Promised:
     text: str
     next_update: datetime | None
     expected_restore: datetime | None
+    next_update_line: int = 0
+    expected_restore_line: int = 0
 
 
 def take_promises(
@@ -60,6 +62,7 @@ def take_promises(
     update. A maintenance promises its window, so its `Expected restore:` lines are dropped."""
     kept: list[str] = []
     found: dict[str, datetime] = {}
+    lines: dict[str, int] = {}
     fence: str | None = None
     comment = False
     for offset, line in enumerate(text.split("\n")):
@@ -104,8 +107,14 @@ def take_promises(
         value = value.removesuffix(".").strip()
         moment = _promised_time(value, key, posted, zone, path, number, problems)
         if moment is not None:
-            found[key] = moment
-    return Promised("\n".join(kept), found.get(NEXT), found.get(RESTORE))
+            found[key], lines[key] = moment, number
+    return Promised(
+        "\n".join(kept),
+        found.get(NEXT),
+        found.get(RESTORE),
+        lines.get(NEXT, 0),
+        lines.get(RESTORE, 0),
+    )
 
 
 def _promised_time(

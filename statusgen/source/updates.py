@@ -127,6 +127,8 @@ def _read_update(
         block.line,
         next_update=promised.next_update,
         expected_restore=promised.expected_restore,
+        next_update_line=promised.next_update_line,
+        expected_restore_line=promised.expected_restore_line,
     )
 
 
