@@ -86,13 +86,12 @@ def _pages(
     stops, so their key can say when the copy already published is still right."""
     common = context.common(site)
     now = {**common, **context.current(site)}
-    memo = held or PageKeys()
 
     def stopped(
         incidents: tuple[Incident, ...], template: str, path: str, *parts: str
     ) -> tuple[Callable[[], dict[str, Any]], str]:
         signs = (salt, template, *parts)
-        found = memo.get(path, incidents, signs, site.now)
+        found = held.get(path, incidents, signs, site.now) if held else None
         if found is not None:
             clock, key = found
             return lambda: {**common, **context.clocked(clock, False)}, key
@@ -105,8 +104,8 @@ def _pages(
             *parts,
             *(f"{i.slug}:{i.source}" for i in incidents),
         )
-        if not live:
-            memo.put(path, incidents, signs, clock, key)
+        if held is not None and not live:
+            held.put(path, incidents, signs, clock, key)
         return lambda: {**common, **context.clocked(clock, live)}, key
 
     yield Page(urls.INDEX, "index.html", lambda: now)

@@ -66,11 +66,6 @@ class Uptime:
         return tuple(d for d in reversed(self.days) if d.troubled)
 
 
-def history_begins(site: Site) -> datetime | None:
-    """When the site's records begin (worked out once per site, not once per component)."""
-    return site.history_begins
-
-
 def _first_day(site: Site) -> date:
     return local_date(site.now, site.info.zone) - timedelta(days=UPTIME_DAYS - 1)
 
@@ -127,7 +122,7 @@ def _per_day(intervals: list[Interval], bounds: list[datetime]) -> list[list[Int
 def uptime(site: Site, component_id: str) -> Uptime:
     zone = site.info.zone
     first = _first_day(site)
-    begins = history_begins(site)
+    begins = site.history_begins
     # The day the history begins counts from its midnight: a day is recorded whole or not at all.
     begins_day = local_date(begins, zone) if begins is not None else None
     bounds = [day_start(first + timedelta(days=n), zone) for n in range(UPTIME_DAYS + 1)]
