@@ -166,7 +166,7 @@ class Update:
     time: datetime
     status: UpdateStatus
     html: str  # sanitised, for pages and feeds
-    text: str  # the author's text with every tag removed, for the API and calendars
+    text: str  # the update as plain text (paragraphs, no markup), for the API and calendars
     line: int
     derived: bool = False
     # Updates with this same time further down the file. Two updates may share a time (two

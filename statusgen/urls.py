@@ -12,11 +12,13 @@ INDEX = "index.html"
 HISTORY = "history/index.html"
 BADGE = "badge.svg"
 CALENDAR = "maintenance.ics"
-API = "api/v2/"
+API_ROOT = "api/"  # everything a machine reads, under one prefix
+API = API_ROOT + "v2/"
 RSS = "feed.xml"
 ATOM = "atom.xml"
 REPORT = "report/index.html"
 REPORT_JSON = "report/report.json"
+HEADERS = "_headers"  # Netlify and Cloudflare Pages: headers per path
 
 
 def incident_page(slug: str) -> str:

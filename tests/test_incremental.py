@@ -48,6 +48,7 @@ EXAMPLE_MONTHS = ("2026-08", "2026-09", "2026-10", "2026-11")
 KEYED = frozenset(
     [f"incidents/{slug}/index.html" for slug in EXAMPLE_INCIDENTS]
     + [f"history/{month}/index.html" for month in EXAMPLE_MONTHS]
+    + [f"api/v2/incidents/{slug}.json" for slug in EXAMPLE_INCIDENTS]
 )
 
 NEW_IN_JULY = make_incident(
@@ -758,6 +759,7 @@ def test_incremental_builds_reuse_pages(example: Project) -> None:
     assert keyed(one) == {
         "incidents/2026-09-24-api-rate-limit-errors/index.html",
         "history/2026-09/index.html",
+        "api/v2/incidents/2026-09-24-api-rate-limit-errors.json",
     }
     assert one.reused == KEYED - keyed(one)
     live = example.site.resolve()
@@ -771,11 +773,12 @@ def test_incremental_builds_reuse_pages(example: Project) -> None:
         "Checkout not available",
     )
     total, rendered, unchanged = summary(checker.incremental())
-    assert unchanged == len(KEYED) - 2
+    assert unchanged == len(KEYED) - 3
     assert total == len(example.snapshot())
     assert differences(example.snapshot(), checker.clean(NOW)) == []
 
-    # Time moving on redraws only the pages about incidents still going on.
+    # Time moving on redraws only the pages about incidents still going on; the API's file
+    # for each incident says nothing about the clock, so none is made again.
     builder.now = "2026-11-20T15:00:00Z"
     later = builder.build()
     assert keyed(later) == {

@@ -74,8 +74,14 @@ def recipe(site: Path, port: int) -> str:
         listen 127.0.0.1:{port};
         root {site};          # the link itself, never the copy it points at
         index index.html;
+        add_header Cache-Control "public, max-age=60, must-revalidate" always;
         location / {{
             try_files $uri $uri/ =404;
+        }}
+        location /api/ {{
+            add_header Cache-Control "public, max-age=60, must-revalidate" always;
+            add_header Access-Control-Allow-Origin "*" always;
+            try_files $uri =404;
         }}
     }}
     """
@@ -204,3 +210,33 @@ def _read(site: Path, path: str) -> bytes:
     if relative == "" or relative.endswith("/"):
         relative += "index.html"
     return (site / relative).read_bytes()
+
+
+def test_nginx_recipe_keeps_pages_fresh_and_lets_other_sites_read_the_api(
+    nginx: tuple[int, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    port, site = nginx
+    root = site.parent
+    (root / "incidents").mkdir(parents=True)
+    (root / "statusgen.toml").write_text(CONFIG, encoding="utf-8")
+    _write_version(root, 0)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert not Builder(BuildOptions(root / "statusgen.toml", now=NOW)).build().problems.errors
+    seen = {}
+    for path in ("/", "/api/v2/summary.json", "/api/v2/incidents/unresolved.json"):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", path, headers={"Origin": "https://elsewhere.test"})
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        assert response.status == 200, path
+        seen[path] = (
+            response.getheader("Cache-Control"),
+            response.getheader("Access-Control-Allow-Origin"),
+        )
+    fresh = "public, max-age=60, must-revalidate"
+    assert seen == {
+        "/": (fresh, None),
+        "/api/v2/summary.json": (fresh, "*"),
+        "/api/v2/incidents/unresolved.json": (fresh, "*"),
+    }

@@ -1,87 +1,138 @@
-"""The Atlassian Statuspage public API v2, field for field, so tools that read it read us."""
+"""The Atlassian Statuspage public API v2, field for field and value for value, so tools that
+read Statuspage read us unchanged. Names, enums and times come from `statusgen.statuspage`,
+which `import statuspage` reads with too."""
 
 from __future__ import annotations
 
 import json
-import re
-from datetime import datetime, tzinfo
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
-from statusgen import urls, words
-from statusgen.model import Incident, Site, Update, UpdateStatus, Window
-from statusgen.outputs.timestamps import iso_utc
+from statusgen import statuspage, urls, words
+from statusgen.digest import digest, digest_fields
+from statusgen.model import ComponentStatus, Incident, Site, UpdateStatus, Window
 from statusgen.state import status
+from statusgen.state.clock import local_date
 
-LIMIT = 50
+LIMIT = 50  # Statuspage's incidents.json and scheduled-maintenances.json hold the newest 50
+# A component nothing has ever changed: the time it was created is not in any file, and the
+# build's time would make every build look like a change.
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass
+class Api:
+    """The API's files, and the keys of the per-incident files a later build may reuse."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)
+    reused: set[str] = field(default_factory=set)
 
 
 def _time(moment: datetime | None) -> str | None:
-    return iso_utc(moment) if moment is not None else None
+    return statuspage.format_time(moment) if moment is not None else None
 
 
-def _page(site: Site) -> dict[str, Any]:
+def _page(site: Site, updated: datetime) -> dict[str, Any]:
     info = site.info
     return {
-        "id": re.sub(r"[^a-z0-9]+", "-", info.base_url.lower()).strip("-"),
+        "id": statuspage.component_id(info.base_url.split("://", 1)[-1]),
         "name": info.title,
         "url": info.base_url,
         "time_zone": info.timezone,
-        "updated_at": iso_utc(site.now),
+        "updated_at": statuspage.format_time(updated),
     }
 
 
-def _group_id(name: str) -> str:
-    return "group-" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+def _changes(incident: Incident) -> tuple[datetime, ...]:
+    """When the incident changed its components' status: it began and it ended. A maintenance
+    changes them only while its window is open and its work not yet confirmed complete."""
+    if not incident.is_maintenance:
+        return tuple(t for t in (incident.started, incident.resolved) if t is not None)
+    assert incident.scheduled_start is not None and incident.scheduled_end is not None
+    end = min(incident.scheduled_end, incident.resolved or incident.scheduled_end)
+    return (incident.scheduled_start, end) if end > incident.scheduled_start else ()
 
 
-def _components(site: Site) -> list[dict[str, Any]]:
+def _last_change(site: Site, component_id: str) -> datetime | None:
+    now = site.now
+    return max(
+        (t for i in site.by_component.get(component_id, ()) for t in _changes(i) if t <= now),
+        default=None,
+    )
+
+
+@dataclass(frozen=True)
+class _Components:
+    """Every component as the API lists it, by id, in the order of their positions."""
+
+    listed: list[dict[str, Any]]
+    by_id: dict[str, dict[str, Any]]
+    statuses: dict[str, ComponentStatus]
+    updated: datetime  # the last change of any component
+
+
+def _components(site: Site, page_id: str) -> _Components:
     statuses = status.component_statuses(site)
-    page_id, now = _page(site)["id"], iso_utc(site.now)
-    result: list[dict[str, Any]] = []
-    for position, group in enumerate(status.groups(site, statuses), start=1):
-        members = [
+    begins = site.history_begins
+    start_date = local_date(begins, site.info.zone).isoformat() if begins else None
+
+    def entry(component_id: str, name: str, description: str, position: int) -> dict[str, Any]:
+        changed = _last_change(site, component_id)
+        state = statuses.get(component_id, ComponentStatus.OPERATIONAL)
+        created = min((t for t in (begins, changed) if t is not None), default=NEVER)
+        return {
+            "id": component_id,
+            "name": name,
+            "status": state.value,
+            "created_at": statuspage.format_time(created),
+            "updated_at": statuspage.format_time(changed or created),
+            "position": position,
+            "description": description or None,
+            "showcase": True,
+            "start_date": start_date,
+            "group_id": None,
+            "page_id": page_id,
+            "group": False,
+            "only_show_if_degraded": False,
+        }
+
+    listed: list[dict[str, Any]] = []
+    top = 0
+    for group in status.groups(site, statuses):
+        if group.name is None:
+            for component in group.components:
+                top += 1
+                listed.append(entry(component.id, component.name, component.description, top))
+            continue
+        top += 1
+        group_id = "group-" + statuspage.component_id(group.name)
+        members = []
+        for position, component in enumerate(group.components, start=1):
+            member = entry(component.id, component.name, component.description, position)
+            member["group_id"] = group_id
+            members.append(member)
+        listed.append(
             {
-                "id": c.id,
-                "name": c.name,
-                "status": statuses[c.id].value,
-                "created_at": now,
-                "updated_at": now,
-                "position": c.position + 1,
-                "description": c.description or None,
-                "showcase": True,
-                "start_date": None,
-                "group_id": _group_id(group.name) if group.name else None,
-                "page_id": page_id,
-                "group": False,
-                "only_show_if_degraded": False,
+                **entry(group_id, group.name, "", top),
+                "status": group.status.value,
+                "created_at": min(m["created_at"] for m in members),
+                "updated_at": max(m["updated_at"] for m in members),
+                "showcase": False,
+                "group": True,
+                "components": [m["id"] for m in members],
             }
-            for c in group.components
-        ]
-        if group.name:
-            result.append(
-                {
-                    "id": _group_id(group.name),
-                    "name": group.name,
-                    "status": group.status.value,
-                    "created_at": now,
-                    "updated_at": now,
-                    "position": position,
-                    "description": None,
-                    "showcase": False,
-                    "start_date": None,
-                    "group_id": None,
-                    "page_id": page_id,
-                    "group": True,
-                    "only_show_if_degraded": False,
-                    "components": [m["id"] for m in members],
-                }
-            )
-        result.extend(members)
-    return result
+        )
+        listed.extend(members)
+    updated = max((statuspage.parse_time(c["updated_at"]) for c in listed), default=begins or NEVER)
+    return _Components(listed, {c["id"]: c for c in listed if not c["group"]}, statuses, updated)
 
 
 def _status(incident: Incident, now: datetime) -> str:
-    """Statuspage's status word: the newest update's, with maintenance following its window."""
+    """The incident's status now: its newest status other than a follow-up (a postmortem
+    stays one), with a maintenance following its window."""
     latest = next(
         (u.status for u in incident.updates if u.status is not UpdateStatus.UPDATE), incident.phase
     )
@@ -94,61 +145,103 @@ def _status(incident: Incident, now: datetime) -> str:
     return latest.value
 
 
-def _update(
-    incident: Incident, update: Update, components: list[dict[str, Any]], zone: tzinfo
-) -> dict[str, Any]:
-    at = iso_utc(update.time)
-    # The promises an update made are part of what customers were told, as on the page.
-    body = "\n\n".join(t for t in [update.text, *words.promised_lines(update, zone)] if t)
-    return {
-        "id": f"{incident.slug}-{urls.update_anchor(update).removeprefix('update-').lower()}",
-        "status": update.status.value,
-        "body": body,
-        "incident_id": incident.slug,
-        "created_at": at,
-        "updated_at": at,
-        "display_at": at,
-        "affected_components": components if update is incident.updates[-1] else None,
-        "deliver_notifications": True,
-        "custom_tweet": None,
-        "tweet_id": None,
-    }
+def _updated(incident: Incident, now: datetime) -> datetime:
+    """The last change to the incident: its newest update, or the opening of a maintenance
+    window, which changes its status without anyone posting."""
+    latest = incident.updates[0].time if incident.updates else incident.started
+    opened = incident.scheduled_start
+    if (
+        incident.is_maintenance
+        and opened is not None
+        and latest < opened <= now
+        and _status(incident, now) == UpdateStatus.IN_PROGRESS.value
+    ):
+        return opened
+    return latest
+
+
+def _moves(incident: Incident) -> tuple[int, int]:
+    """The updates (indexes, newest first) that moved the components: the one they went
+    down with, and the one they came back with (-1: none)."""
+    oldest = len(incident.updates) - 1
+    if incident.is_maintenance:
+        down = next(
+            (
+                i
+                for i in range(oldest, -1, -1)
+                if incident.updates[i].status is UpdateStatus.IN_PROGRESS
+            ),
+            -1,
+        )
+        back = UpdateStatus.COMPLETED
+    else:
+        down, back = oldest, UpdateStatus.RESOLVED
+    up = next((i for i, u in enumerate(incident.updates) if u.status is back), -1)
+    return down, up
 
 
 def _incident(
-    site: Site, incident: Incident, all_components: list[dict[str, Any]]
+    site: Site, incident: Incident, components: _Components, page_id: str
 ) -> dict[str, Any]:
-    affected = [
-        {
-            "code": c,
-            "name": site.info.name_of(c),
-            "old_status": "operational",
-            "new_status": s.value,
-        }
-        for c, s in incident.components
-    ]
-    ids = dict(incident.components)
-    components = [x for x in all_components if x["id"] in ids]
+    zone = site.info.zone
+    down, up = _moves(incident)
+
+    def affected(went_down: bool) -> list[dict[str, Any]]:
+        return [
+            {
+                "code": c,
+                "name": site.info.name_of(c),
+                "old_status": "operational" if went_down else s.value,
+                "new_status": s.value if went_down else "operational",
+            }
+            for c, s in incident.components
+        ]
+
+    updates = []
+    for index, (update, said) in enumerate(
+        zip(incident.updates, statuspage.update_statuses(incident), strict=True)
+    ):
+        at = statuspage.format_time(update.time)
+        # The promises an update made are part of what customers were told, as on the page.
+        body = "\n\n".join(t for t in [update.text, *words.promised_lines(update, zone)] if t)
+        moved = affected(True) if index == down else affected(False) if index == up else None
+        anchor = urls.update_anchor(update).removeprefix("update-").lower()
+        updates.append(
+            {
+                "id": f"{incident.slug}-{anchor}",
+                "status": said,
+                "body": body,
+                "incident_id": incident.slug,
+                "created_at": at,
+                "updated_at": at,
+                "display_at": at,
+                "affected_components": moved,
+                "deliver_notifications": True,
+                "custom_tweet": None,
+                "tweet_id": None,
+            }
+        )
     monitoring = next(
         (u.time for u in reversed(incident.updates) if u.status is UpdateStatus.MONITORING), None
     )
-    latest = incident.updates[0].time if incident.updates else incident.started
     data: dict[str, Any] = {
         "id": incident.slug,
         "name": incident.title,
         "status": _status(incident, site.now),
-        "created_at": iso_utc(incident.updates[-1].time if incident.updates else incident.started),
-        "updated_at": iso_utc(latest),
+        "created_at": statuspage.format_time(
+            incident.updates[-1].time if incident.updates else incident.started
+        ),
+        "updated_at": statuspage.format_time(_updated(incident, site.now)),
         "monitoring_at": _time(monitoring),
         "resolved_at": _time(incident.resolved),
-        "impact": "maintenance" if incident.is_maintenance else incident.impact.value,
+        "impact": statuspage.impact_of(incident),
         "shortlink": urls.incident_url(site.info.base_url, incident.slug),
-        "started_at": iso_utc(incident.started),
-        "page_id": _page(site)["id"],
-        "incident_updates": [
-            _update(incident, u, affected, site.info.zone) for u in incident.updates
+        "started_at": statuspage.format_time(incident.started),
+        "page_id": page_id,
+        "incident_updates": updates,
+        "components": [
+            components.by_id[c] for c, _ in incident.components if c in components.by_id
         ],
-        "components": components,
     }
     if incident.is_maintenance:
         data["scheduled_for"] = _time(incident.scheduled_start)
@@ -160,39 +253,100 @@ def _dump(data: dict[str, Any]) -> bytes:
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def render_api(site: Site) -> dict[str, bytes]:
-    page = _page(site)
-    overall = status.overall(site)
-    headline = words.headline(overall.status, overall.affected, overall.reported)
-    state = {"indicator": overall.indicator, "description": headline}
+def _latest(times: Iterable[str], fallback: datetime) -> datetime:
+    return max((statuspage.parse_time(t) for t in times), default=fallback)
+
+
+def render_api(site: Site, code: str = "", published: Mapping[str, str] | None = None) -> Api:
+    """Every endpoint of the API. The file for each incident is made only when the copy
+    `published` holds is not the same (there is one per incident, ten thousand on a large
+    site, and most never change again)."""
+    now = site.now
+    page_id = _page(site, NEVER)["id"]
+    components = _components(site, page_id)
     incidents = [i for i in site.incidents if not i.is_maintenance]
     works = sorted(
         (i for i in site.incidents if i.is_maintenance), key=lambda i: i.started, reverse=True
     )
-    open_works = [
-        i for i in works if status.window(i, site.now) in (Window.UPCOMING, Window.IN_PROGRESS)
-    ]
-    components = _components(site)
+    upcoming = [i for i in works[::-1] if status.window(i, now) is Window.UPCOMING]
+    open_now = (Window.IN_PROGRESS, Window.OVERRUN)
+    active = [i for i in works[::-1] if status.window(i, now) in open_now]
+    unresolved = status.unresolved(site)
+    made: dict[str, dict[str, Any]] = {}
 
-    def full(items: list[Incident]) -> list[dict[str, Any]]:
-        return [_incident(site, i, components) for i in items]
+    def full(items: Iterable[Incident]) -> list[dict[str, Any]]:
+        found = []
+        for incident in items:
+            if incident.slug not in made:
+                made[incident.slug] = _incident(site, incident, components, page_id)
+            found.append(made[incident.slug])
+        return found
 
-    unresolved = full(status.unresolved(site))
-    return {
-        urls.api("summary.json"): _dump(
-            {
-                "page": page,
-                "components": components,
-                "incidents": unresolved,
-                "scheduled_maintenances": full(open_works[::-1]),
-                "status": state,
-            }
-        ),
-        urls.api("status.json"): _dump({"page": page, "status": state}),
-        urls.api("components.json"): _dump({"page": page, "components": components}),
-        urls.api("incidents.json"): _dump({"page": page, "incidents": full(incidents[:LIMIT])}),
-        urls.api("incidents/unresolved.json"): _dump({"page": page, "incidents": unresolved}),
-        urls.api("scheduled-maintenances.json"): _dump(
-            {"page": page, "scheduled_maintenances": full(works[:LIMIT])}
-        ),
+    open_impacts = [i.impact for i in status.active(site) if not i.is_maintenance]
+    indicator, description = statuspage.top_level(
+        [components.statuses[c.id] for c in site.info.components], open_impacts
+    )
+    state = {"indicator": indicator, "description": description}
+    lists = {
+        "incidents.json": ("incidents", full(incidents[:LIMIT])),
+        "incidents/unresolved.json": ("incidents", full(unresolved)),
+        "scheduled-maintenances.json": ("scheduled_maintenances", full(works[:LIMIT])),
+        "scheduled-maintenances/upcoming.json": ("scheduled_maintenances", full(upcoming)),
+        "scheduled-maintenances/active.json": ("scheduled_maintenances", full(active)),
     }
+    summary_incidents = full(unresolved)
+    summary_works = full([*active, *upcoming])
+    everything = _latest((i["updated_at"] for i in made.values()), components.updated)
+    everything = max(everything, components.updated)
+    page = _page(site, everything)
+    api = Api()
+    api.files[urls.api("summary.json")] = _dump(
+        {
+            "page": page,
+            "components": components.listed,
+            "incidents": summary_incidents,
+            "scheduled_maintenances": summary_works,
+            "status": state,
+        }
+    )
+    api.files[urls.api("status.json")] = _dump({"page": page, "status": state})
+    api.files[urls.api("components.json")] = _dump({"page": page, "components": components.listed})
+    for name, (key, items) in lists.items():
+        api.files[urls.api(name)] = _dump({"page": page, key: items})
+    _each_incident(site, code, published, components, page_id, made, api)
+    return api
+
+
+def _each_incident(
+    site: Site,
+    code: str,
+    published: Mapping[str, str] | None,
+    components: _Components,
+    page_id: str,
+    made: dict[str, dict[str, Any]],
+    api: Api,
+) -> None:
+    """`incidents/<id>.json` for every incident and maintenance. Its `page.updated_at` is the
+    last change to what the file says (the incident and its components), so that a client
+    watching one incident sees a change only when that incident changes."""
+    salt = digest(code, site.info.key, "api")
+    for incident in site.incidents:
+        path = urls.api(f"incidents/{incident.slug}.json")
+        said = _status(incident, site.now)
+        updated = _updated(incident, site.now)
+        touched = [components.by_id[c] for c, _ in incident.components if c in components.by_id]
+        key = digest_fields(
+            salt,
+            incident.slug,
+            incident.source,
+            said,
+            updated.isoformat(),
+            *(f"{c['id']}:{c['status']}:{c['updated_at']}" for c in touched),
+        )
+        api.keys[path] = key
+        if published is not None and published.get(path) == key:
+            api.reused.add(path)
+            continue
+        data = made.get(incident.slug) or _incident(site, incident, components, page_id)
+        latest = _latest((c["updated_at"] for c in touched), updated)
+        api.files[path] = _dump({"page": _page(site, max(latest, updated)), "incident": data})

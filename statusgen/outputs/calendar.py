@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -50,11 +49,5 @@ def _description(incident: Incident, site: Site) -> str:
     names = [site.info.name_of(c) for c, _ in incident.components]
     text = words.affects(names)
     if incident.updates:
-        text += "\n\n" + unwrap(incident.updates[-1].text)
+        text += "\n\n" + incident.updates[-1].text
     return text
-
-
-def unwrap(source: str) -> str:
-    """Join the hard-wrapped lines of each paragraph: calendars show text as it is."""
-    paragraphs = re.split(r"\n\s*\n", source.strip())
-    return "\n\n".join(" ".join(p.split()) for p in paragraphs)

@@ -8,6 +8,7 @@ from statusgen.model import Site, Theme
 from statusgen.outputs.api import render_api
 from statusgen.outputs.calendar import render_calendar
 from statusgen.outputs.feeds import render_feeds
+from statusgen.outputs.hosting import render_headers
 from statusgen.outputs.pages import PageKeys, Pages, render_pages
 from statusgen.outputs.reliability import render_report_json
 from statusgen.outputs.templates import TemplateCache
@@ -28,12 +29,14 @@ def render_site(
     `held` the keys of settled pages from earlier builds."""
     report = compute_report(site, kept)  # once, for its page and its JSON
     pages = render_pages(site, theme, code, published, compiled, report, held)
+    api = render_api(site, code, published)
     files = dict(theme.assets)
     parts = (
         pages.files,
         render_feeds(site),
-        render_api(site),
+        api.files,
         render_calendar(site),
+        render_headers(site),
         render_report_json(report),
     )
     for part in parts:
@@ -41,4 +44,4 @@ def render_site(
         if clash:
             raise RuntimeError(f"two outputs claim {sorted(clash)[0]}")
         files.update(part)
-    return Pages(files, pages.keys, pages.reused)
+    return Pages(files, {**pages.keys, **api.keys}, pages.reused | api.reused)

@@ -18,7 +18,7 @@ from statusgen.model import (
 )
 from statusgen.problems import Problems, TimeError, suggest
 from statusgen.source.body import Block
-from statusgen.source.markup import MarkdownRenderer, plain_text
+from statusgen.source.markup import MarkdownRenderer, html_text
 from statusgen.source.promises import take_promises
 from statusgen.source.times import parse_time, parse_time_noted
 
@@ -119,11 +119,12 @@ def _read_update(
         problems,
         maintenance=kind is Kind.MAINTENANCE,
     )
+    shown = renderer.to_html(promised.text, block.line + 1)
     return Update(
         time,
         UpdateStatus(word),
-        renderer.to_html(promised.text, block.line + 1),
-        plain_text(promised.text),
+        shown,
+        html_text(shown),
         block.line,
         next_update=promised.next_update,
         expected_restore=promised.expected_restore,

@@ -10,14 +10,6 @@ from statusgen.model import Component, ComponentStatus, Incident, Site, Window
 from statusgen.state.clock import local_date
 
 RECENT_DAYS = 7
-# Statuspage's indicator for the worst component status.
-_INDICATOR = {
-    ComponentStatus.OPERATIONAL: "none",
-    ComponentStatus.UNDER_MAINTENANCE: "maintenance",
-    ComponentStatus.DEGRADED_PERFORMANCE: "minor",
-    ComponentStatus.PARTIAL_OUTAGE: "major",
-    ComponentStatus.MAJOR_OUTAGE: "critical",
-}
 
 
 def window(incident: Incident, now: datetime) -> Window:
@@ -95,13 +87,6 @@ class Overall:
     affected: tuple[str, ...]  # names of the components in the worst status
     reported: bool  # an incident is open though no component is affected
     others: tuple[tuple[ComponentStatus, tuple[str, ...]], ...] = ()  # worst first
-
-    @property
-    def indicator(self) -> str:
-        """Statuspage's none | minor | major | critical | maintenance."""
-        if self.status is ComponentStatus.OPERATIONAL and self.reported:
-            return "minor"
-        return _INDICATOR[self.status]
 
 
 def overall(site: Site) -> Overall:

@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""What the Statuspage API costs a build of N generated incidents (bench.py's site).
+
+    .venv/bin/python bench/api_cost.py 1000 10000 [--runs 5]
+
+Every build makes the API. Timed in process (medians): a cold build's API, with a file for
+every incident made, and a rebuild's, where the copy already published holds the per-incident
+files under the same keys and only the lists and the summary are made. Beside them, one cold
+`statusgen build` process of the same site, so each can be read as a share of it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bench import NOW, clean, make_site, timed_build
+from statusgen.config import load_config
+from statusgen.model import Site
+from statusgen.outputs.api import render_api
+from statusgen.problems import Problems
+from statusgen.source.load import load_incidents
+from statusgen.source.times import resolve_now
+
+
+def _median_ms(work: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def api_cost(count: int, runs: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        make_site(folder, count)
+        clean(folder)
+        cold_build = timed_build(folder)[0]
+        problems = Problems()
+        config = load_config(folder / "statusgen.toml", problems)
+        assert config is not None
+        site = Site(
+            config.site, load_incidents(config, problems), resolve_now(NOW, config.site.zone)
+        )
+        first = render_api(site)
+        cold = _median_ms(lambda: render_api(site), runs)
+        again = _median_ms(lambda: render_api(site, published=first.keys), runs)
+        size = sum(len(data) for data in first.files.values())
+        print(
+            f"{count:>6} incidents: cold build {cold_build:.2f} s; API cold {cold:.0f} ms "
+            f"({len(first.files)} files, {size / 1e6:.1f} MB, {cold / 10 / cold_build:.1f}% of "
+            f"the build), rebuild with nothing new {again:.0f} ms (medians of {runs})",
+            flush=True,
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("counts", nargs="*", type=int, default=[1000, 10000])
+    parser.add_argument("--runs", type=int, default=5, help="timings of each part (default 5)")
+    args = parser.parse_args()
+    for count in args.counts:
+        api_cost(count, args.runs)
+
+
+if __name__ == "__main__":
+    main()
