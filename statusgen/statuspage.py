@@ -73,6 +73,18 @@ TIME_FIELDS = (
 TITLE = Field("name", "title", "title", "title")
 IMPACT = Field("impact", "impact", "impact")
 
+# What an import reads besides those: where an incident's updates and their parts are, and
+# which time says when, first choice first. `display_at` is the time customers were shown
+# (a team may backdate an update); `started_at` is missing on old incidents.
+STARTED_FROM = ("started_at", "created_at")
+UPDATES = "incident_updates"
+UPDATE_STATUS = "status"
+UPDATE_BODY = "body"
+UPDATE_TIME_FROM = ("display_at", "created_at")
+AFFECTED = "affected_components"  # [{code, name, old_status, new_status}] on an update
+POSTMORTEM_BODY = "postmortem_body"  # on pages that publish postmortems with the incident
+POSTMORTEM_AT = "postmortem_published_at"
+
 
 def format_time(moment: datetime) -> str:
     """`2026-11-20T14:50:00.000Z`, as Statuspage writes every time (some clients parse
@@ -117,6 +129,15 @@ def our_statuses(statuses: Sequence[str]) -> list[UpdateStatus]:
         result.append(UpdateStatus.UPDATE if status == before else UpdateStatus(status))
         before = status
     return result
+
+
+def is_maintenance(impact: str | None, statuses: Iterable[str], scheduled: bool) -> bool:
+    """A Statuspage record is maintenance by its impact, a maintenance status, or a window."""
+    return (
+        impact == MAINTENANCE_IMPACT
+        or scheduled
+        or any(s in MAINTENANCE_STATUSES for s in statuses)
+    )
 
 
 def impact_of(incident: Incident) -> str:

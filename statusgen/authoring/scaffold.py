@@ -110,6 +110,17 @@ def _sections(names: list[str]) -> str:
     return "\n".join(f"## {n}\n<!-- {_PROMPTS[n]} -->\n" for n in names)
 
 
+MAINTENANCE_SECTIONS = (
+    "## What we are doing\n<!-- The work, and why customers benefit from it. -->\n\n"
+    "## What you will notice\n<!-- What stops working, for how long, and what to do. -->\n"
+)
+
+
+def prompted_sections(maintenance: bool) -> str:
+    """The sections `new` writes before `## Updates`, each holding only its prompt."""
+    return MAINTENANCE_SECTIONS if maintenance else _sections(list(_PROMPTS))
+
+
 def incident_text(
     title: str,
     components: list[str],
@@ -157,8 +168,7 @@ def maintenance_text(
         f"scheduled_start: {stamp(start)}\n"
         f"scheduled_end: {stamp(end)}\n"
         "---\n\n"
-        "## What we are doing\n<!-- The work, and why customers benefit from it. -->\n\n"
-        "## What you will notice\n<!-- What stops working, for how long, and what to do. -->\n\n"
+        f"{MAINTENANCE_SECTIONS}\n"
         "## Updates\n\n"
         f"### {heading_time(now)} — Scheduled\n"
         f"{words.maintenance_announcement(names, start, end, zone)}\n"

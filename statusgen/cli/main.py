@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 
 from statusgen.cli.authoring import new, update
 from statusgen.cli.listing import list_open
+from statusgen.cli.migrate import import_pages
 from statusgen.cli.parser import parser
 from statusgen.cli.report import report
 from statusgen.cli.site import build_site, check, init, serve, watch
@@ -24,6 +25,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], ExitCode]] = {
     "update": update,
     "list": list_open,
     "report": report,
+    "import": import_pages,
 }
 
 

@@ -45,7 +45,55 @@ def parser() -> argparse.ArgumentParser:
         help="open incidents and maintenance, and the promises to customers fallen due",
     )
     _add_report(commands, [common, clock])
+    _add_import(commands, [common])
     return root
+
+
+FIFTY = (
+    "A page's public incidents.json holds only its latest 50 incidents: to bring the whole "
+    "history, also pass incidents.json files saved before (a folder of them works)."
+)
+
+
+def _add_import(commands: Commands, parents: list[argparse.ArgumentParser]) -> None:
+    command = commands.add_parser(
+        "import",
+        help="incident files from another status page (Statuspage, cState)",
+        description="Write an incident file for every incident and maintenance of another "
+        "status page. Existing files are never changed: importing twice changes nothing.",
+    )
+    kinds = command.add_subparsers(dest="source_kind", required=True, metavar="FROM")
+    fallback = argparse.ArgumentParser(add_help=False)
+    fallback.add_argument(
+        "--component",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="a component of statusgen.toml for incidents that name none (may be repeated)",
+    )
+    statuspage = kinds.add_parser(
+        "statuspage",
+        parents=[*parents, fallback],
+        help="from Atlassian Statuspage: a page's address or saved JSON",
+        description="Import incidents and scheduled maintenances from Atlassian Statuspage. "
+        + FIFTY,
+    )
+    statuspage.add_argument(
+        "sources",
+        nargs="+",
+        metavar="SOURCE",
+        help="a page's address (https://status.example.com), a saved incidents.json, "
+        "scheduled-maintenances.json or incidents/<id>.json, or a folder of them",
+    )
+    cstate = kinds.add_parser(
+        "cstate",
+        parents=[*parents, fallback],
+        help="from cState: its content/issues folder",
+        description="Import cState issues (content/issues/*.md).",
+    )
+    cstate.add_argument(
+        "dir", metavar="DIR", help="the cState site, its content folder or content/issues"
+    )
 
 
 def _add_report(commands: Commands, parents: list[argparse.ArgumentParser]) -> None:
