@@ -209,13 +209,13 @@ def _incident(
         updates.append(
             {
                 "id": f"{incident.slug}-{anchor}",
-                "status": said,
-                "body": body,
+                statuspage.UPDATE_STATUS: said,
+                statuspage.UPDATE_BODY: body,
                 "incident_id": incident.slug,
                 "created_at": at,
                 "updated_at": at,
                 "display_at": at,
-                "affected_components": moved,
+                statuspage.AFFECTED: moved,
                 "deliver_notifications": True,
                 "custom_tweet": None,
                 "tweet_id": None,
@@ -224,28 +224,29 @@ def _incident(
     monitoring = next(
         (u.time for u in reversed(incident.updates) if u.status is UpdateStatus.MONITORING), None
     )
+    times = {f.api: _time(getattr(incident, f.attribute)) for f in statuspage.TIME_FIELDS}
     data: dict[str, Any] = {
         "id": incident.slug,
-        "name": incident.title,
+        statuspage.TITLE.api: incident.title,
         "status": _status(incident, site.now),
         "created_at": statuspage.format_time(
             incident.updates[-1].time if incident.updates else incident.started
         ),
         "updated_at": statuspage.format_time(_updated(incident, site.now)),
         "monitoring_at": _time(monitoring),
-        "resolved_at": _time(incident.resolved),
-        "impact": statuspage.impact_of(incident),
+        "resolved_at": times["resolved_at"],
+        statuspage.IMPACT.api: statuspage.impact_of(incident),
         "shortlink": urls.incident_url(site.info.base_url, incident.slug),
-        "started_at": statuspage.format_time(incident.started),
+        "started_at": times["started_at"],
         "page_id": page_id,
-        "incident_updates": updates,
+        statuspage.UPDATES: updates,
         "components": [
             components.by_id[c] for c, _ in incident.components if c in components.by_id
         ],
     }
     if incident.is_maintenance:
-        data["scheduled_for"] = _time(incident.scheduled_start)
-        data["scheduled_until"] = _time(incident.scheduled_end)
+        # The window, under the names an import reads it back from.
+        data.update({name: time for name, time in times.items() if name not in data})
     return data
 
 
