@@ -225,6 +225,16 @@ class Incident:
         ]
         return max(t for t in named if t is not None)
 
+    @functools.cached_property
+    def status_changes(self) -> tuple[datetime, ...]:
+        """When it changed its components' status: it began and it ended. A maintenance
+        changes them only while its window is open and its work not yet confirmed complete."""
+        if not self.is_maintenance:
+            return tuple(t for t in (self.started, self.resolved) if t is not None)
+        assert self.scheduled_start is not None and self.scheduled_end is not None
+        end = min(self.scheduled_end, self.resolved or self.scheduled_end)
+        return (self.scheduled_start, end) if end > self.scheduled_start else ()
+
     @property
     def is_resolved(self) -> bool:
         """Resolved incident, or maintenance whose work is confirmed complete."""

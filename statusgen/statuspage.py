@@ -89,8 +89,7 @@ POSTMORTEM_AT = "postmortem_published_at"
 def format_time(moment: datetime) -> str:
     """`2026-11-20T14:50:00.000Z`, as Statuspage writes every time (some clients parse
     exactly that, milliseconds included)."""
-    utc = moment.astimezone(UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat("T", "milliseconds") + "Z"
 
 
 def parse_time(text: str) -> datetime:

@@ -13,6 +13,7 @@ from statusgen.config import Config, load_config
 from statusgen.digest import digest
 from statusgen.lint import Coach, coach_for
 from statusgen.model import Incident, Site, Theme
+from statusgen.outputs.api import ApiKeys
 from statusgen.outputs.pages import PageKeys, Pages
 from statusgen.outputs.site import render_site
 from statusgen.outputs.templates import TemplateCache
@@ -107,6 +108,7 @@ class Builder:
         self.templates = TemplateCache()
         self.report_months = KeptMonths()
         self.page_keys = PageKeys()
+        self.api_keys = ApiKeys()
         self.manifests = Manifests()
         self.config: Config | None = None  # as the last build read it; None if it was broken
         self.moment: datetime | None = None  # the moment the last build described
@@ -225,7 +227,14 @@ class Builder:
         live = published(output, self.manifests) if self.options.write else None
         try:
             return render_site(
-                site, theme, program(), live, self.templates, self.report_months, self.page_keys
+                site,
+                theme,
+                program(),
+                live,
+                self.templates,
+                self.report_months,
+                self.page_keys,
+                self.api_keys,
             )
         except RenderError as exc:
             problems.error(exc.path, exc.line, f"template error: {exc.message}")

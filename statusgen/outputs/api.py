@@ -5,21 +5,47 @@ which `import statuspage` reads with too."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from statusgen import statuspage, urls, words
+from statusgen import parallel, statuspage, urls, words
 from statusgen.digest import digest, digest_fields
 from statusgen.model import ComponentStatus, Incident, Site, UpdateStatus, Window
 from statusgen.state import status
 from statusgen.state.clock import local_date
 
+PARALLEL_FILES = 300  # forking pays off only when there are enough files to share out
 LIMIT = 50  # Statuspage's incidents.json and scheduled-maintenances.json hold the newest 50
 # A component nothing has ever changed: the time it was created is not in any file, and the
 # build's time would make every build look like a change.
 NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class ApiKeys:
+    """The keys of settled incidents' files from the build before (`watch` builds again and
+    again): a settled incident's file changes only with the incident and its components, so
+    the same incident object with the same components takes its key again rather than
+    working it out again."""
+
+    def __init__(self) -> None:
+        self._held: dict[str, tuple[Incident, tuple[str, ...], str]] = {}
+        self._next: dict[str, tuple[Incident, tuple[str, ...], str]] = {}
+
+    def get(self, incident: Incident, parts: tuple[str, ...]) -> str | None:
+        held = self._held.get(incident.slug)
+        if held is None or held[0] is not incident or held[1] != parts:
+            return None
+        self._next[incident.slug] = held
+        return held[2]
+
+    def put(self, incident: Incident, parts: tuple[str, ...], key: str) -> None:
+        self._next[incident.slug] = (incident, parts, key)
+
+    def turn(self) -> None:
+        """The build is over: keep only what it used, so deleted incidents are let go."""
+        self._held, self._next = self._next, {}
 
 
 @dataclass
@@ -46,20 +72,10 @@ def _page(site: Site, updated: datetime) -> dict[str, Any]:
     }
 
 
-def _changes(incident: Incident) -> tuple[datetime, ...]:
-    """When the incident changed its components' status: it began and it ended. A maintenance
-    changes them only while its window is open and its work not yet confirmed complete."""
-    if not incident.is_maintenance:
-        return tuple(t for t in (incident.started, incident.resolved) if t is not None)
-    assert incident.scheduled_start is not None and incident.scheduled_end is not None
-    end = min(incident.scheduled_end, incident.resolved or incident.scheduled_end)
-    return (incident.scheduled_start, end) if end > incident.scheduled_start else ()
-
-
 def _last_change(site: Site, component_id: str) -> datetime | None:
     now = site.now
     return max(
-        (t for i in site.by_component.get(component_id, ()) for t in _changes(i) if t <= now),
+        (t for i in site.by_component.get(component_id, ()) for t in i.status_changes if t <= now),
         default=None,
     )
 
@@ -251,17 +267,26 @@ def _incident(
 
 
 def _dump(data: dict[str, Any]) -> bytes:
-    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    """Compact, as Statuspage serves it: indenting would make Python's JSON encoder fall back
+    from C to pure Python, which cost three quarters of the API's time at ten thousand files
+    (browsers and `jq` lay it out for reading)."""
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def _latest(times: Iterable[str], fallback: datetime) -> datetime:
     return max((statuspage.parse_time(t) for t in times), default=fallback)
 
 
-def render_api(site: Site, code: str = "", published: Mapping[str, str] | None = None) -> Api:
+def render_api(
+    site: Site,
+    code: str = "",
+    published: Mapping[str, str] | None = None,
+    held: ApiKeys | None = None,
+) -> Api:
     """Every endpoint of the API. The file for each incident is made only when the copy
     `published` holds is not the same (there is one per incident, ten thousand on a large
-    site, and most never change again)."""
+    site, and most never change again); `held` has the keys of settled ones from the build
+    before."""
     now = site.now
     page_id = _page(site, NEVER)["id"]
     components = _components(site, page_id)
@@ -314,7 +339,7 @@ def render_api(site: Site, code: str = "", published: Mapping[str, str] | None =
     api.files[urls.api("components.json")] = _dump({"page": page, "components": components.listed})
     for name, (key, items) in lists.items():
         api.files[urls.api(name)] = _dump({"page": page, key: items})
-    _each_incident(site, code, published, components, page_id, made, api)
+    _each_incident(site, code, published, held, components, page_id, made, api)
     return api
 
 
@@ -322,6 +347,7 @@ def _each_incident(
     site: Site,
     code: str,
     published: Mapping[str, str] | None,
+    held: ApiKeys | None,
     components: _Components,
     page_id: str,
     made: dict[str, dict[str, Any]],
@@ -331,23 +357,44 @@ def _each_incident(
     last change to what the file says (the incident and its components), so that a client
     watching one incident sees a change only when that incident changes."""
     salt = digest(code, site.info.key, "api")
+    signs = {
+        c["id"]: f"{c['id']}:{c['status']}:{c['updated_at']}" for c in components.by_id.values()
+    }
+    unsettled = {id(i) for i in site.unsettled}  # by identity: hashing an incident is slow
+    todo: list[tuple[str, Incident]] = []
     for incident in site.incidents:
         path = urls.api(f"incidents/{incident.slug}.json")
-        said = _status(incident, site.now)
-        updated = _updated(incident, site.now)
-        touched = [components.by_id[c] for c, _ in incident.components if c in components.by_id]
-        key = digest_fields(
-            salt,
-            incident.slug,
-            incident.source,
-            said,
-            updated.isoformat(),
-            *(f"{c['id']}:{c['status']}:{c['updated_at']}" for c in touched),
-        )
+        parts = (salt, *(signs[c] for c, _ in incident.components if c in signs))
+        # Only an unsettled incident's status can change with the clock alone.
+        settled = id(incident) not in unsettled
+        key = held.get(incident, parts) if held is not None and settled else None
+        if key is None:
+            key = digest_fields(
+                *parts,
+                incident.slug,
+                incident.source,
+                _status(incident, site.now),
+                _updated(incident, site.now).isoformat(),
+            )
+            if held is not None and settled:
+                held.put(incident, parts, key)
         api.keys[path] = key
         if published is not None and published.get(path) == key:
             api.reused.add(path)
-            continue
-        data = made.get(incident.slug) or _incident(site, incident, components, page_id)
-        latest = _latest((c["updated_at"] for c in touched), updated)
-        api.files[path] = _dump({"page": _page(site, max(latest, updated)), "incident": data})
+        else:
+            todo.append((path, incident))
+    if held is not None:
+        held.turn()
+
+    def draw(part: Sequence[tuple[str, Incident]]) -> list[bytes]:
+        drawn = []
+        for _, incident in part:
+            data = made.get(incident.slug) or _incident(site, incident, components, page_id)
+            touched = [components.by_id[c] for c, _ in incident.components if c in components.by_id]
+            updated = _updated(incident, site.now)
+            latest = max(_latest((c["updated_at"] for c in touched), updated), updated)
+            drawn.append(_dump({"page": _page(site, latest), "incident": data}))
+        return drawn
+
+    drawn = parallel.split(draw, todo, minimum=PARALLEL_FILES)
+    api.files.update((path, data) for (path, _), data in zip(todo, drawn, strict=True))
