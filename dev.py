@@ -49,7 +49,8 @@ def ensure_venv(extras: str) -> None:
 
 
 def ensure_web_tools() -> None:
-    """The Nu HTML checker and axe-core, from npm into .tools/."""
+    """The Nu HTML checker, axe-core and two clients written for Atlassian Statuspage, from
+    npm into .tools/."""
     if not Path("/usr/bin/chromium").exists():
         print(
             "Note: /usr/bin/chromium is missing, so the browser tests will be skipped "
@@ -58,14 +59,22 @@ def ensure_web_tools() -> None:
     wanted = [
         TOOLS / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar",
         TOOLS / "node_modules" / "axe-core" / "axe.min.js",
+        TOOLS / "node_modules" / "statuspage.io" / "dist" / "index.js",
+        TOOLS / "node_modules" / "@statuspage" / "status-widget" / "dist" / "index.js",
     ]
     if all(path.exists() for path in wanted):
         return
     npm = shutil.which("npm")
     if npm is None:
-        print("Note: npm is missing, so the HTML checker and accessibility tests will be skipped.")
+        print(
+            "Note: npm is missing, so the HTML checker, accessibility and Statuspage client "
+            "tests will be skipped."
+        )
         return
-    print("Installing the Nu HTML checker and axe-core into .tools ...", flush=True)
+    print(
+        "Installing the Nu HTML checker, axe-core and Statuspage clients into .tools ...",
+        flush=True,
+    )
     run(
         npm,
         "install",
@@ -76,6 +85,8 @@ def ensure_web_tools() -> None:
         TOOLS,
         "vnu-jar",
         "axe-core",
+        "statuspage.io@3.3.8",  # 3.4 needs a newer Node than Debian's 20
+        "@statuspage/status-widget",
     )
     if shutil.which("java") is None:
         print("Note: Java is missing, so the Nu HTML checker tests will be skipped.")
