@@ -598,14 +598,12 @@ def _widgets(
     try:
         if route is not None:
             files = route
-            context.route(
-                f"{page_url.rsplit('/', 1)[0]}/*",
-                lambda r: (
-                    r.fulfill(body=files[r.request.url.rsplit("/", 1)[1]])
-                    if r.request.url.rsplit("/", 1)[1] in files
-                    else r.continue_()
-                ),
-            )
+
+            def answer(request: Any) -> None:
+                name = request.request.url.rsplit("/", 1)[1]
+                request.fulfill(status=200 if name in files else 404, body=files.get(name, b""))
+
+            context.route(f"{page_url.rsplit('/', 1)[0]}/*", answer)
         page = context.new_page()
         page.on("pageerror", lambda error: problems.append(str(error)))
         page.on("console", lambda m: problems.append(_console_error(m)))
