@@ -5,7 +5,8 @@ Each client is used as its users use it, with only its base URL changed:
 - PyPI `statuspage-prometheus-exporter`: its daemon, configured by a `services.json`, polls
   `api/v2/summary.json`; the test scrapes its Prometheus endpoint.
 - PyPI `statuscheck`: its command line (`statuscheck github --verbose`) with the one method that
-  builds its base URL, `_get_base_url`, patched to point here.
+  builds its base URL, `_get_base_url`, patched to point here. Its pins (click 7.1, httpx 0.16)
+  would hold back the test tools, so it runs in a virtual environment of its own under `.tools/`.
 - npm `statuspage.io` 3.3.8 (3.4 needs a newer Node): `setApiUrl`, then every call it offers,
   run by `node`.
 - npm `@statuspage/status-widget`, Atlassian's own web component, in headless Chromium on a page
@@ -33,9 +34,9 @@ import subprocess
 import sys
 import time
 import urllib.request
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, NoReturn
 
 import pytest
@@ -44,6 +45,7 @@ from test_serve import _free_port
 from test_watch import WAIT, Command
 
 NODE_MODULES = ROOT / ".tools" / "node_modules"
+STATUSCHECK_VENV = ROOT / ".tools" / "statuscheck-venv"
 STATUSPAGE_IO = NODE_MODULES / "statuspage.io"
 WIDGET = NODE_MODULES / "@statuspage" / "status-widget" / "dist" / "index.js"
 
@@ -289,29 +291,60 @@ def test_prometheus_exporter_reports_all_clear(all_clear: str, tmp_path: Path) -
 # --- statuscheck ---------------------------------------------------------------------------------
 
 
-def _statuscheck(monkeypatch: pytest.MonkeyPatch, site: str) -> tuple[Any, str]:
+# statuscheck pins click 7.1, attrs 20.3 and httpx 0.16, so it lives in a virtual environment of
+# its own (`python3 dev.py test` makes it) and runs there, as its own process, with this driver:
+# `cli` runs its command line, `summary` prints what its `get_summary()` returns, as JSON.
+STATUSCHECK_RUN = """
+import json
+import sys
+
+from statuscheck import cli
+from statuscheck.services import github
+from statuscheck.services.bases._statuspageio import BaseStatusPageAPI
+
+mode, api_url, *arguments = sys.argv[1:]
+BaseStatusPageAPI._get_base_url = lambda self: api_url  # the one method that builds its address
+if mode == "summary":
+    json.dump(github.ServiceAPI().get_summary().as_dict(), sys.stdout, default=str)
+else:
+    cli.main(arguments, prog_name="statuscheck")
+"""
+
+
+def _statuscheck(site: str, work: Path) -> tuple[Any, str]:
     """`statuscheck github --verbose` pointed at `site`: its summary and what it printed."""
-    # statuscheck pins httpx 0.16, which imports `cgi` (deprecated, and gone in Python 3.13) and
-    # uses `ssl.PROTOCOL_TLS` (deprecated): not statusgen's to fix.
-    if sys.version_info >= (3, 13):
-        pytest.skip("statuscheck pins httpx 0.16, which imports `cgi`, gone in Python 3.13")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        try:
-            cli = importlib.import_module("statuscheck.cli")
-            bases = importlib.import_module("statuscheck.services.bases._statuspageio")
-            github = importlib.import_module("statuscheck.services.github")
-            testing = importlib.import_module("click.testing")
-        except ImportError as exc:
-            _missing(f"statuscheck is not installed ({exc}); `python3 dev.py test` installs it")
-        monkeypatch.setattr(bases.BaseStatusPageAPI, "_get_base_url", lambda self: f"{site}api/v2/")
-        result = testing.CliRunner().invoke(cli.main, ["github", "--verbose"])
-        assert result.exit_code == 0, (result.output, result.exception)
-        return github.ServiceAPI().get_summary(), result.output
+    bin_dir = STATUSCHECK_VENV / ("Scripts" if os.name == "nt" else "bin")
+    python = bin_dir / ("python.exe" if os.name == "nt" else "python")
+    if not python.exists():
+        reason = f"statuscheck's virtual environment is missing at {STATUSCHECK_VENV}"
+        if sys.version_info >= (3, 13):
+            # dev.py makes none there: httpx 0.16 imports `cgi`, gone in Python 3.13.
+            pytest.skip(f"{reason}: statuscheck pins httpx 0.16, which needs Python < 3.13")
+        _missing(f"{reason} (`python3 dev.py test` makes it)")
+    script = work / "statuscheck-run.py"
+    script.write_text(STATUSCHECK_RUN, encoding="utf-8")
+
+    def run(*arguments: str) -> str:
+        # -I: nothing from this environment (PYTHONPATH, user site) reaches statuscheck's own.
+        # httpx 0.16's deprecation warnings (`cgi`, `ssl.PROTOCOL_TLS`) are not statusgen's.
+        done = subprocess.run(
+            [str(python), "-I", "-W", "ignore::DeprecationWarning", str(script), *arguments],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 0, (done.stdout, done.stderr)
+        return done.stdout
+
+    api = f"{site}api/v2/"
+    printed = run("cli", api, "github", "--verbose")
+    summary = json.loads(run("summary", api), object_hook=lambda d: SimpleNamespace(**d))
+    return summary, printed
 
 
-def test_statuscheck_reports_the_outage(monkeypatch: pytest.MonkeyPatch, outage: str) -> None:
-    summary, printed = _statuscheck(monkeypatch, outage)
+def test_statuscheck_reports_the_outage(outage: str, tmp_path: Path) -> None:
+    summary, printed = _statuscheck(outage, tmp_path)
     assert summary.status.code == OUTAGE_INDICATOR
     assert summary.status.name == "Major outage" and not summary.status.is_ok
     names = {"operational": "Operational", "partial_outage": "Partial outage"}
@@ -345,8 +378,8 @@ def test_statuscheck_reports_the_outage(monkeypatch: pytest.MonkeyPatch, outage:
     assert summary.status.description == OUTAGE_TEXT
 
 
-def test_statuscheck_reads_all_clear_as_ok(monkeypatch: pytest.MonkeyPatch, all_clear: str) -> None:
-    summary, printed = _statuscheck(monkeypatch, all_clear)
+def test_statuscheck_reads_all_clear_as_ok(all_clear: str, tmp_path: Path) -> None:
+    summary, printed = _statuscheck(all_clear, tmp_path)
     assert summary.status.is_ok and summary.status.name == "No issues"
     assert {c.name: c.status for c in summary.components} == dict.fromkeys(
         OUTAGE_COMPONENTS, "Operational"
