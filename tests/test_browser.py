@@ -19,18 +19,15 @@ import io
 import os
 import re
 import shutil
-import threading
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import NOW, ROOT, young_example
+from conftest import CHROMIUM, CHROMIUM_ARGS, NOW, ROOT, serving, young_example
 
 from statusgen.cli import main
 
@@ -41,18 +38,7 @@ playwright_api: Any = (
     else pytest.importorskip("playwright.sync_api")
 )
 
-CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / ".tools" / "node_modules" / "axe-core" / "axe.min.js"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 AXE_RUN = """async tags => {
   const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
@@ -110,30 +96,10 @@ def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _built(root)
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def _serving(folder: Path) -> Iterator[str]:
-    """`folder` served on 127.0.0.1 (any free port); its address."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(folder)))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
 @pytest.fixture(scope="session")
 def base_url(example_site: Path) -> Iterator[str]:
     """The example site served on 127.0.0.1 (any free port) for the whole session."""
-    with _serving(example_site) as url:
+    with serving(example_site) as url:
         yield url
 
 
@@ -141,7 +107,7 @@ def base_url(example_site: Path) -> Iterator[str]:
 def young_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The example whose records begin inside the 90 days (see conftest.young_example),
     served for the whole session: component pages with days of "no data"."""
-    with _serving(_built(young_example(tmp_path_factory.mktemp("browser-young")))) as url:
+    with serving(_built(young_example(tmp_path_factory.mktemp("browser-young")))) as url:
         yield url
 
 
@@ -161,7 +127,7 @@ def browser() -> Iterator[Any]:
             "`npm install --prefix .tools axe-core`)"
         )
     with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             yield chromium
         finally:

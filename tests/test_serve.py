@@ -61,6 +61,20 @@ def test_serve_answers_on_loopback(project: Project) -> None:
         assert "Test Status" in page and "All systems operational" in page
         feed = _get(f"http://127.0.0.1:{port}/feed.xml", time.monotonic() + 5)
         assert "<rss" in feed
+        # A status widget on another site's page reads the API across origins (CORS), and
+        # sees a missing endpoint as a 404 rather than as a blocked request.
+        for path, code in (("api/v2/summary.json", 200), ("api/v2/no-such.json", 404)):
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/{path}", headers={"Origin": "http://other.test"}
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=5) as response:
+                    got, headers = response.status, response.headers
+            except urllib.error.HTTPError as exc:
+                with exc:
+                    got, headers = exc.code, exc.headers
+            assert got == code, path
+            assert headers["Access-Control-Allow-Origin"] == "*", path
     finally:
         out, _ = _stop(process)
     assert f"http://127.0.0.1:{port}/" in out

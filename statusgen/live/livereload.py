@@ -114,6 +114,9 @@ class LiveHandler(http.server.SimpleHTTPRequestHandler):
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")  # a reload must show the new build
+        if urllib.parse.urlsplit(self.path).path.startswith("/api/"):
+            # Widgets and dashboards on other sites read the API from their own pages.
+            self.send_header("Access-Control-Allow-Origin", "*")
         super().end_headers()
 
     def do_GET(self) -> None:
