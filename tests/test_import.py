@@ -166,6 +166,22 @@ def test_json_that_is_not_statuspage_is_an_error(site: Project, tmp_path: Path) 
     assert run.code == 1 and f"{other}:1: error: is not Statuspage JSON" in run.err
 
 
+def test_a_saved_copy_of_a_whole_api_folder_imports(site: Project, tmp_path: Path) -> None:
+    """`wget -r` of a page's api/v2 brings status.json and components.json along: they hold
+    nothing to import, and are no mistake."""
+    folder = tmp_path / "api" / "v2"
+    shutil.copytree(SAVED, folder)
+    page = {"id": "x", "name": "X", "url": "https://x.test", "updated_at": "2026-11-20T14:50:00Z"}
+    state = {"indicator": "none", "description": "All Systems Operational"}
+    (folder / "status.json").write_text(json.dumps({"page": page, "status": state}))
+    (folder / "components.json").write_text(json.dumps({"page": page, "components": []}))
+    run = site.run("import", "statuspage", str(folder))
+    assert run.code == 0, run.err
+    assert "error" not in run.err
+    written = sorted((site.root / "incidents").glob("*.md"))
+    assert len(written) >= 3 and f"{len(written)} written, 0 skipped" in run.out
+
+
 def test_an_incident_without_components_needs_one_named(site: Project, tmp_path: Path) -> None:
     data = json.loads(SINGLE.read_text(encoding="utf-8"))
     data["incident"]["components"] = []

@@ -41,7 +41,12 @@ def records(name: str, data: Any, problems: Problems) -> Iterator[dict[str, Any]
     elif sp.UPDATES in data:
         found = True
         yield data
-    if not found and not isinstance(data.get("components"), list):
+    # components.json and status.json hold nothing to import, but a saved copy of a page's
+    # whole API folder has them: they are no mistake.
+    other_endpoint = isinstance(data.get("components"), list) or (
+        isinstance(data.get("page"), dict) and isinstance(data.get("status"), dict)
+    )
+    if not found and not other_endpoint:
         problems.error(Path(name), 1, _NOT_STATUSPAGE)
 
 
