@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS, NOW, ROOT, serving, young_example
+from conftest import CHROMIUM, NOW, ROOT, serving, young_example
 
 from statusgen.cli import main
 
@@ -112,7 +112,7 @@ def young_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def browser(chromium: Any) -> Iterator[Any]:
     """One headless Chromium shared by every test of the session."""
     # CI sets STATUSGEN_REQUIRE_TOOLS so that a missing browser fails there instead of skipping.
     missing = pytest.fail if os.environ.get("STATUSGEN_REQUIRE_TOOLS") else pytest.skip
@@ -126,12 +126,7 @@ def browser() -> Iterator[Any]:
             f"axe-core is missing at {AXE} (CI installs it with "
             "`npm install --prefix .tools axe-core`)"
         )
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    yield chromium
 
 
 class Contexts:

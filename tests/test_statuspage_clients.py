@@ -40,7 +40,7 @@ from types import SimpleNamespace
 from typing import Any, NoReturn
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS, CONFIG, NOW, RESOLVED, ROOT, make_incident, serving
+from conftest import CONFIG, NOW, RESOLVED, ROOT, make_incident, serving
 from test_serve import _free_port
 from test_watch import WAIT, Command
 
@@ -591,21 +591,11 @@ WIDGET_COLOURS = {"none": "rgb(46, 204, 113)", "major": "rgb(230, 126, 34)"}
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.is_file():
-        _missing(f"Chromium is missing at {CHROMIUM} (Debian: apt-get install chromium)")
+def browser(chromium: Any) -> Iterator[Any]:
+    """The session's Chromium (see conftest), once the widget is there to load in it."""
     if not WIDGET.is_file():
         _missing(f"@statuspage/status-widget is missing at {WIDGET} (`python3 dev.py test`)")
-    try:
-        playwright = importlib.import_module("playwright.sync_api")
-    except ImportError:
-        _missing("playwright is not installed (`python3 dev.py test` installs it)")
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    yield chromium
 
 
 # The widget's own bundle (1.0.5, dist/index.js) assigns an undeclared `parcelRequire` under
