@@ -8,10 +8,12 @@ import re
 from typing import Any
 
 import pytest
-from conftest import CONFIG, Project, make_incident
+from conftest import CONFIG, NOW, Project, make_incident
 
 from statusgen import statuspage
+from statusgen.build import Builder, BuildOptions
 from statusgen.model import ComponentStatus, Impact
+from statusgen.source.markup import MarkdownRenderer, html_text
 
 OPERATIONAL = ComponentStatus.OPERATIONAL
 MAINTENANCE = ComponentStatus.UNDER_MAINTENANCE
@@ -279,3 +281,52 @@ def test_static_hosts_get_cors_and_short_cache_lifetimes(project: Project) -> No
     rules = project.page("_headers")
     assert "/status/*\n  Cache-Control: public, max-age=60, must-revalidate\n" in rules
     assert "/status/api/*\n  Access-Control-Allow-Origin: *\n" in rules
+
+
+def test_an_older_incident_moves_history_back_in_every_file(project: Project) -> None:
+    """Every component in every file says where history begins (`created_at`, `start_date`):
+    an incident added before the first one moves it, and a long-lived builder that reuses
+    files by key must make them all again, as a clean build does."""
+    project.write("incidents/2026-11-20-payments.md", OPEN)
+    builder = Builder(BuildOptions(project.root / "statusgen.toml", now=NOW))
+    assert not builder.build().problems.errors
+    project.write(
+        "incidents/2026-10-01-login.md",
+        make_incident(
+            title="Sign-in slow",
+            impact="minor",
+            components=["login"],
+            started="2026-10-01T09:00:00Z",
+            resolved="2026-10-01T10:00:00Z",
+            body={"Problem": "x", "Cause": "y", "Prevention plan": "- [x] z"},
+            updates=[("2026-10-01 10:00 UTC — Resolved", "Sign-in is fast again.")],
+        ),
+    )
+    assert not builder.build().problems.errors
+    assert project.run("build", "--now", NOW, "--out", "clean").code == 0
+    for name in ("2026-11-20-payments", "2026-11-20-card-payments"):
+        kept = project.page(f"api/v2/incidents/{name}.json")
+        clean = (project.root / "clean" / f"api/v2/incidents/{name}.json").read_text()
+        assert kept == clean, name
+        assert '"start_date":"2026-10-01"' in kept
+
+
+@pytest.mark.parametrize(
+    ("markdown", "text"),
+    [
+        ("We found the **cause**: a\nchange.", "We found the cause: a change."),
+        ("- first item\n\n- second item\n\nAfter.", "- first item\n- second item\n\nAfter."),
+        ("3. third\n4. fourth", "3. third\n4. fourth"),
+        ("- a\n    - b\n- c", "- a\n  - b\n- c"),
+        (
+            "See [the docs](https://x.test/d) or <https://x.test>.",
+            "See the docs (https://x.test/d) or https://x.test.",
+        ),
+        ("Line one  \nline two", "Line one\nline two"),
+        ("```\ncode   kept\n  as is\n```", "code   kept\n  as is"),
+        ("| a | b |\n|---|---|\n| 1 | 2 |", "a | b\n1 | 2"),
+        ("Fish &amp; chips, `x < y`", "Fish & chips, x < y"),
+    ],
+)
+def test_update_text_reads_as_typed(markdown: str, text: str) -> None:
+    assert html_text(MarkdownRenderer().to_html(markdown)) == text

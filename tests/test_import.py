@@ -69,7 +69,8 @@ def test_statuspage_files_become_incident_files(site: Project) -> None:
     assert "### 2026-11-20 17:15:00 UTC — Postmortem\n" in text
     assert "### 2026-11-20 14:30:00 UTC — Update\nWe are still renewing" in text  # display_at
     assert "### 2026-11-20 14:20:05 UTC — Identified\n" in text
-    assert "we're watching the results.\nPayments succeed" in text  # &#39; and a line break
+    # &#39; decoded, and the line break kept as a hard break, as Statuspage shows it.
+    assert "we're watching the results.  \nPayments succeed" in text
     assert "didn't watch its expiry date" in text and "\r" not in text
     # Markdown marks show as typed; a body cannot make a heading, a list or a promise.
     assert "\n&#35; Choose" in text and "\nNext update&#58; when" in text
@@ -250,8 +251,11 @@ def _second(text: str | None) -> str | None:
     return None if text is None else f"{parse_time(text).astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
 
 
-def _words(text: str) -> str:
-    return " ".join(text.split())
+def _typed(text: str) -> str:
+    """A body as Statuspage shows it: its lines as typed (without blanks at their ends, or
+    more than one empty line in a row)."""
+    lines = [" ".join(line.split()) for line in text.replace("\r\n", "\n").split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 def test_a_build_gives_back_what_was_imported(site: Project) -> None:
@@ -284,11 +288,10 @@ def test_a_build_gives_back_what_was_imported(site: Project) -> None:
             if key == "incidents":
                 assert _second(mine["started_at"]) == _second(theirs["started_at"]), name
             got = [
-                (u["status"], _second(u["display_at"]), _words(u["body"]))
-                for u in mine["incident_updates"]
+                (u["status"], _second(u["display_at"]), u["body"]) for u in mine["incident_updates"]
             ]
             want = [
-                (u["status"], _second(u["display_at"]), _words(_plain(u["body"])))
+                (u["status"], _second(u["display_at"]), _typed(_plain(u["body"])))
                 for u in theirs["incident_updates"]
             ]
             assert got == want, name
@@ -324,3 +327,67 @@ def test_cstate_issues_become_incident_files(site: Project) -> None:
     before = tree(site.root)
     assert site.run("import", "cstate", str(CSTATE / "content" / "issues")).code == 0
     assert tree(site.root) == before
+
+
+def _one_incident(**changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(SINGLE.read_text(encoding="utf-8"))
+    data["incident"].update(changes)
+    return data
+
+
+def test_updates_posted_in_the_same_second_keep_their_order(site: Project, tmp_path: Path) -> None:
+    """Statuspage lists updates newest first: two in one second are a resolution after its
+    investigation, never the other way round."""
+    data = _one_incident(resolved_at="2026-11-19T12:30:00.000+01:00")
+    updates = data["incident"]["incident_updates"]
+    data["incident"]["incident_updates"] = [
+        {**updates[0], "display_at": updates[2]["display_at"]},
+        updates[2],
+    ]
+    source = tmp_path / "same-second.json"
+    source.write_text(json.dumps(data), encoding="utf-8")
+    assert site.run("import", "statuspage", str(source)).code == 0
+    assert site.build().code == 0
+    (mine,) = json.loads((site.site / "api/v2/incidents.json").read_text())["incidents"]
+    assert mine["status"] == "resolved"
+    assert [u["status"] for u in mine["incident_updates"]] == ["resolved", "investigating"]
+
+
+def test_line_breaks_in_a_body_are_kept(site: Project, tmp_path: Path) -> None:
+    data = _one_incident()
+    body = "We are investigating.\r\nAffected regions:\r\n- EU\r\n- US\r\n\r\nMore soon."
+    data["incident"]["incident_updates"][2]["body"] = body
+    source = tmp_path / "breaks.json"
+    source.write_text(json.dumps(data), encoding="utf-8")
+    assert site.run("import", "statuspage", str(source)).code == 0
+    assert site.build().code == 0
+    (mine,) = json.loads((site.site / "api/v2/incidents.json").read_text())["incidents"]
+    assert mine["incident_updates"][-1]["body"] == (
+        "We are investigating.\nAffected regions:\n- EU\n- US\n\nMore soon."
+    )
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"incident_updates": [1]},
+        {"incident_updates": "abc"},
+        {"started_at": "0001-01-01T00:00:00+01:00"},
+        {"name": ["not", "a", "name"]},
+    ],
+)
+def test_a_field_of_the_wrong_shape_is_an_error_at_its_file(
+    site: Project, tmp_path: Path, changes: dict[str, Any]
+) -> None:
+    source = tmp_path / "odd.json"
+    source.write_text(json.dumps(_one_incident(**changes)), encoding="utf-8")
+    run = site.run("import", "statuspage", str(source))
+    assert run.code == 1
+    assert f"{source}:1: error:" in run.err and "unexpected" not in run.err, run.err
+
+
+def test_json_nested_beyond_reason_is_an_error_at_its_file(site: Project, tmp_path: Path) -> None:
+    source = tmp_path / "deep.json"
+    source.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    run = site.run("import", "statuspage", str(source))
+    assert run.code == 1 and f"{source}:1: error:" in run.err, run.err

@@ -59,11 +59,12 @@ _NOT_STATUSPAGE = (
 def groups(documents: list[tuple[str, Any]]) -> dict[str, str]:
     """Component id → the name of its group, from every component object seen."""
     objects = list(_component_objects(documents))
+    objects = [c for c in objects if isinstance(c.get("id"), str)]
     group_names = {c["id"]: _text(c.get("name")) for c in objects if c.get("group") is True}
     return {
         c["id"]: group_names[c["group_id"]]
         for c in objects
-        if c.get("group_id") in group_names and "id" in c
+        if isinstance(c.get("group_id"), str) and c["group_id"] in group_names
     }
 
 
@@ -87,7 +88,9 @@ def incident(data: dict[str, Any], group_of: dict[str, str]) -> ImportedIncident
     title = _text(data.get(sp.TITLE.api))
     if not identity or not title:
         raise Unreadable("an incident without an `id` or a `name`")
-    raw = sorted(_raw_updates(data), key=lambda u: u[0])
+    # Statuspage lists updates newest first: reversed before the (stable) sort, two updates
+    # posted in the same second keep their order, a resolution after its investigation.
+    raw = sorted(list(_raw_updates(data))[::-1], key=lambda u: u[0])
     statuses = [status for _, status, _ in raw]
     kind = (
         Kind.MAINTENANCE
@@ -190,4 +193,6 @@ def _components(
 
 def _text(value: object) -> str:
     """A name as one line of plain text, with its entities decoded."""
+    if value is not None and not isinstance(value, str | int | float):
+        raise Unreadable(f"a name is {type(value).__name__}, not text: {str(value)[:60]}")
     return " ".join(INVISIBLE.sub("", html.unescape(str(value or ""))).split())

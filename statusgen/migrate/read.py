@@ -37,6 +37,16 @@ def read_statuspage(sources: list[str], problems: Problems) -> Batch:
             except Unreadable as exc:
                 what = record.get("name") or record.get("id") or "an incident"
                 batch.unreadable.error(Path(name), 1, f"`{what}` is not imported: {exc}")
+            except (AttributeError, TypeError, ValueError, KeyError, OverflowError) as exc:
+                # A field of the wrong type (a number where updates belong, a list for a
+                # name): the file is not what Statuspage writes, and says so, not a crash.
+                what = record.get("name") or record.get("id") or "an incident"
+                batch.unreadable.error(
+                    Path(name),
+                    1,
+                    f"`{what}` is not imported: a field is not shaped as Statuspage writes it "
+                    f"({type(exc).__name__}: {exc})",
+                )
     return batch
 
 

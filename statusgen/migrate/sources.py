@@ -74,6 +74,9 @@ def parse_json(text: str, path: Path, problems: Problems) -> Any:
     except json.JSONDecodeError as exc:
         problems.error(path, exc.lineno, f"is not valid JSON: {exc.msg} (column {exc.colno})")
         return None
+    except RecursionError:
+        problems.error(path, 1, "nests deeper than any Statuspage JSON does")
+        return None
 
 
 def api_address(page: str, name: str) -> str:

@@ -43,7 +43,14 @@ def paragraphs(lines: list[str]) -> str:
 
 def markdown_from_plain(body: str) -> str:
     """Plain text that may hold HTML entities (`&amp;`, `&#39;`) as Markdown that shows it."""
-    return paragraphs([_escape_line(line.strip()) for line in text_lines(html.unescape(body))])
+    lines = [_escape_line(line.strip()) for line in text_lines(html.unescape(body))]
+    # Statuspage shows each line break as it was typed: within a paragraph, a line ends in a
+    # Markdown hard break (two blanks), which the page shows as a break and the API as one.
+    broken = [
+        line + "  " if line and index + 1 < len(lines) and lines[index + 1] else line
+        for index, line in enumerate(lines)
+    ]
+    return paragraphs(broken)
 
 
 def _escape_line(line: str) -> str:

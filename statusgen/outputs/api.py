@@ -322,7 +322,7 @@ def render_api(
     }
     summary_incidents = full(unresolved)
     summary_works = full([*active, *upcoming])
-    everything = _latest((i["updated_at"] for i in made.values()), components.updated)
+    everything = max((_updated(i, now) for i in site.incidents), default=components.updated)
     everything = max(everything, components.updated)
     page = _page(site, everything)
     api = Api()
@@ -356,7 +356,9 @@ def _each_incident(
     """`incidents/<id>.json` for every incident and maintenance. Its `page.updated_at` is the
     last change to what the file says (the incident and its components), so that a client
     watching one incident sees a change only when that incident changes."""
-    salt = digest(code, site.info.key, "api")
+    # Every component in a file carries `created_at` and `start_date`: where history begins.
+    begins = site.history_begins.isoformat() if site.history_begins else ""
+    salt = digest(code, site.info.key, "api", begins)
     signs = {
         c["id"]: f"{c['id']}:{c['status']}:{c['updated_at']}" for c in components.by_id.values()
     }

@@ -135,16 +135,28 @@ class _Text(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.out: list[str] = []
         self.line: list[str] = []
+        self.said = False  # the line holds more than a list item's mark
+        self.indent = ""  # a nested list item's depth
         self.pending = ""  # the strongest break asked for since the last text
         self.pre = 0
         self.tight = 0
         self.lists: list[int | None] = []  # per open list: the next number, None if bulleted
         self.links: list[tuple[str | None, int]] = []
+        self.cells = 0  # cells begun in this table row
+
+    def _add(self, text: str, words: bool = True) -> None:
+        self.line.append(text)
+        self.said = self.said or (words and bool(text.strip()))
 
     def _break(self, gap: str) -> None:
+        if self.line and not self.said and not self.pre:
+            # Only a list item's mark so far: its words follow (a loose item's paragraph).
+            return
         text = "".join(self.line)
         text = text.strip("\n") if self.pre else " ".join(text.split())
-        self.line = []
+        if text and not self.pre:
+            text = self.indent + text
+        self.line, self.said, self.indent = [], False, ""
         if text:
             if self.out:
                 self.out.append(self.pending or " ")
@@ -166,27 +178,34 @@ class _Text(HTMLParser):
         elif tag in _TIGHT:
             self.tight += 1
             if tag != "table":
-                self.lists.append(1 if tag == "ol" else None)
+                start = found.get("start") or ""
+                first = int(start) if start.isdigit() else 1
+                self.lists.append(first if tag == "ol" else None)
         elif tag == "li" and self.lists:
             number = self.lists[-1]
-            self.line.append("- " if number is None else f"{number}. ")
+            self.indent = "  " * (len(self.lists) - 1)  # a nested item keeps its depth
+            self._add("- " if number is None else f"{number}. ", words=False)
             if number is not None:
                 self.lists[-1] = number + 1
-        elif tag in ("td", "th") and "".join(self.line).strip():
-            self.line.append(" | ")
+        elif tag == "tr":
+            self.cells = 0
+        elif tag in ("td", "th"):
+            if self.cells:
+                self._add(" | ", words=False)
+            self.cells += 1
         elif tag == "a":
-            self.links.append((found.get("href"), len("".join(self.line))))
+            self.links.append((found.get("href"), len(self.line)))
         elif tag == "img" and found.get("alt"):
-            self.line.append(found["alt"] or "")
+            self._add(found["alt"] or "")
         elif tag == "input" and found.get("type") == "checkbox":
-            self.line.append("[x] " if "checked" in found else "[ ] ")
+            self._add("[x] " if "checked" in found else "[ ] ", words=False)
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "a" and self.links:
             href, start = self.links.pop()
-            said = "".join(self.line)[start:].strip()
+            said = "".join(self.line[start:]).strip() if href else ""
             if href and href.removeprefix("mailto:") not in (said, said.rstrip("/")):
-                self.line.append(f" ({href})")
+                self._add(f" ({href})")
         elif tag in _TIGHT:
             self._break("\n")
             self.tight = max(self.tight - 1, 0)
@@ -201,7 +220,7 @@ class _Text(HTMLParser):
             self.pre = max(self.pre - 1, 0)
 
     def handle_data(self, data: str) -> None:
-        self.line.append(data)
+        self._add(data)
 
 
 def html_text(fragment: str) -> str:
