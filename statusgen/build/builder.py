@@ -13,7 +13,6 @@ from statusgen.config import Config, load_config
 from statusgen.digest import digest
 from statusgen.lint import Coach, coach_for
 from statusgen.model import Incident, Site, Theme
-from statusgen.outputs.api import ApiKeys
 from statusgen.outputs.pages import PageKeys, Pages
 from statusgen.outputs.site import render_site
 from statusgen.outputs.templates import TemplateCache
@@ -108,7 +107,7 @@ class Builder:
         self.templates = TemplateCache()
         self.report_months = KeptMonths()
         self.page_keys = PageKeys()
-        self.api_keys = ApiKeys()
+        self.api_keys = PageKeys()  # the API's per-incident files, keyed the same way
         self.manifests = Manifests()
         self.config: Config | None = None  # as the last build read it; None if it was broken
         self.moment: datetime | None = None  # the moment the last build described

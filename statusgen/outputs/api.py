@@ -13,6 +13,7 @@ from typing import Any
 from statusgen import parallel, statuspage, urls, words
 from statusgen.digest import digest, digest_fields
 from statusgen.model import ComponentStatus, Incident, Site, UpdateStatus, Window
+from statusgen.outputs.pages import PageKeys
 from statusgen.state import status
 from statusgen.state.clock import local_date
 
@@ -21,31 +22,6 @@ LIMIT = 50  # Statuspage's incidents.json and scheduled-maintenances.json hold t
 # A component nothing has ever changed: the time it was created is not in any file, and the
 # build's time would make every build look like a change.
 NEVER = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-class ApiKeys:
-    """The keys of settled incidents' files from the build before (`watch` builds again and
-    again): a settled incident's file changes only with the incident and its components, so
-    the same incident object with the same components takes its key again rather than
-    working it out again."""
-
-    def __init__(self) -> None:
-        self._held: dict[str, tuple[Incident, tuple[str, ...], str]] = {}
-        self._next: dict[str, tuple[Incident, tuple[str, ...], str]] = {}
-
-    def get(self, incident: Incident, parts: tuple[str, ...]) -> str | None:
-        held = self._held.get(incident.slug)
-        if held is None or held[0] is not incident or held[1] != parts:
-            return None
-        self._next[incident.slug] = held
-        return held[2]
-
-    def put(self, incident: Incident, parts: tuple[str, ...], key: str) -> None:
-        self._next[incident.slug] = (incident, parts, key)
-
-    def turn(self) -> None:
-        """The build is over: keep only what it used, so deleted incidents are let go."""
-        self._held, self._next = self._next, {}
 
 
 @dataclass
@@ -61,10 +37,15 @@ def _time(moment: datetime | None) -> str | None:
     return statuspage.format_time(moment) if moment is not None else None
 
 
+def _page_id(site: Site) -> str:
+    """`https://status.example.com/` → `status-example-com`."""
+    return statuspage.component_id(site.info.base_url.split("://", 1)[-1])
+
+
 def _page(site: Site, updated: datetime) -> dict[str, Any]:
     info = site.info
     return {
-        "id": statuspage.component_id(info.base_url.split("://", 1)[-1]),
+        "id": _page_id(site),
         "name": info.title,
         "url": info.base_url,
         "time_zone": info.timezone,
@@ -87,7 +68,12 @@ class _Components:
     listed: list[dict[str, Any]]
     by_id: dict[str, dict[str, Any]]
     statuses: dict[str, ComponentStatus]
-    updated: datetime  # the last change of any component
+    changed: dict[str, datetime]  # each component's last status change
+
+    @property
+    def updated(self) -> datetime:
+        """The last change of any component."""
+        return max(self.changed.values(), default=NEVER)
 
 
 def _components(site: Site, page_id: str) -> _Components:
@@ -95,16 +81,20 @@ def _components(site: Site, page_id: str) -> _Components:
     begins = site.history_begins
     start_date = local_date(begins, site.info.zone).isoformat() if begins else None
 
+    created: dict[str, datetime] = {}
+    changed: dict[str, datetime] = {}
+
     def entry(component_id: str, name: str, description: str, position: int) -> dict[str, Any]:
-        changed = _last_change(site, component_id)
+        last = _last_change(site, component_id)
         state = statuses.get(component_id, ComponentStatus.OPERATIONAL)
-        created = min((t for t in (begins, changed) if t is not None), default=NEVER)
+        created[component_id] = min((t for t in (begins, last) if t is not None), default=NEVER)
+        changed[component_id] = last or created[component_id]
         return {
             "id": component_id,
             "name": name,
             "status": state.value,
-            "created_at": statuspage.format_time(created),
-            "updated_at": statuspage.format_time(changed or created),
+            "created_at": statuspage.format_time(created[component_id]),
+            "updated_at": statuspage.format_time(changed[component_id]),
             "position": position,
             "description": description or None,
             "showcase": True,
@@ -130,20 +120,22 @@ def _components(site: Site, page_id: str) -> _Components:
             member = entry(component.id, component.name, component.description, position)
             member["group_id"] = group_id
             members.append(member)
+        shown = entry(group_id, group.name, "", top)
+        created[group_id] = min(created[c.id] for c in group.components)
+        changed[group_id] = max(changed[c.id] for c in group.components)
         listed.append(
             {
-                **entry(group_id, group.name, "", top),
+                **shown,
                 "status": group.status.value,
-                "created_at": min(m["created_at"] for m in members),
-                "updated_at": max(m["updated_at"] for m in members),
+                "created_at": statuspage.format_time(created[group_id]),
+                "updated_at": statuspage.format_time(changed[group_id]),
                 "showcase": False,
                 "group": True,
                 "components": [m["id"] for m in members],
             }
         )
         listed.extend(members)
-    updated = max((statuspage.parse_time(c["updated_at"]) for c in listed), default=begins or NEVER)
-    return _Components(listed, {c["id"]: c for c in listed if not c["group"]}, statuses, updated)
+    return _Components(listed, {c["id"]: c for c in listed if not c["group"]}, statuses, changed)
 
 
 def _status(incident: Incident, now: datetime) -> str:
@@ -273,22 +265,18 @@ def _dump(data: dict[str, Any]) -> bytes:
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def _latest(times: Iterable[str], fallback: datetime) -> datetime:
-    return max((statuspage.parse_time(t) for t in times), default=fallback)
-
-
 def render_api(
     site: Site,
     code: str = "",
     published: Mapping[str, str] | None = None,
-    held: ApiKeys | None = None,
+    held: PageKeys | None = None,
 ) -> Api:
     """Every endpoint of the API. The file for each incident is made only when the copy
     `published` holds is not the same (there is one per incident, ten thousand on a large
     site, and most never change again); `held` has the keys of settled ones from the build
     before."""
     now = site.now
-    page_id = _page(site, NEVER)["id"]
+    page_id = _page_id(site)
     components = _components(site, page_id)
     incidents = [i for i in site.incidents if not i.is_maintenance]
     works = sorted(
@@ -322,9 +310,7 @@ def render_api(
     }
     summary_incidents = full(unresolved)
     summary_works = full([*active, *upcoming])
-    everything = max((_updated(i, now) for i in site.incidents), default=components.updated)
-    everything = max(everything, components.updated)
-    page = _page(site, everything)
+    page = _page(site, max([components.updated, *(_updated(i, now) for i in site.incidents)]))
     api = Api()
     api.files[urls.api("summary.json")] = _dump(
         {
@@ -347,7 +333,7 @@ def _each_incident(
     site: Site,
     code: str,
     published: Mapping[str, str] | None,
-    held: ApiKeys | None,
+    held: PageKeys | None,
     components: _Components,
     page_id: str,
     made: dict[str, dict[str, Any]],
@@ -369,8 +355,10 @@ def _each_incident(
         parts = (salt, *(signs[c] for c, _ in incident.components if c in signs))
         # Only an unsettled incident's status can change with the clock alone.
         settled = id(incident) not in unsettled
-        key = held.get(incident, parts) if held is not None and settled else None
-        if key is None:
+        found = held.get(path, (incident,), parts, site.now) if held and settled else None
+        if found is not None:
+            key = found[1]
+        else:
             key = digest_fields(
                 *parts,
                 incident.slug,
@@ -379,7 +367,7 @@ def _each_incident(
                 _updated(incident, site.now).isoformat(),
             )
             if held is not None and settled:
-                held.put(incident, parts, key)
+                held.put(path, (incident,), parts, incident.last_time, key)
         api.keys[path] = key
         if published is not None and published.get(path) == key:
             api.reused.add(path)
@@ -392,9 +380,12 @@ def _each_incident(
         drawn = []
         for _, incident in part:
             data = made.get(incident.slug) or _incident(site, incident, components, page_id)
-            touched = [components.by_id[c] for c, _ in incident.components if c in components.by_id]
-            updated = _updated(incident, site.now)
-            latest = max(_latest((c["updated_at"] for c in touched), updated), updated)
+            latest = max(
+                [
+                    _updated(incident, site.now),
+                    *(components.changed[c] for c, _ in incident.components if c in signs),
+                ]
+            )
             drawn.append(_dump({"page": _page(site, latest), "incident": data}))
         return drawn
 

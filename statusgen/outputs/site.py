@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from statusgen.model import Site, Theme
-from statusgen.outputs.api import ApiKeys, render_api
+from statusgen.outputs.api import render_api
 from statusgen.outputs.calendar import render_calendar
 from statusgen.outputs.feeds import render_feeds
 from statusgen.outputs.hosting import render_headers
@@ -23,7 +23,7 @@ def render_site(
     compiled: TemplateCache | None = None,
     kept: KeptMonths | None = None,
     held: PageKeys | None = None,
-    held_api: ApiKeys | None = None,
+    held_api: PageKeys | None = None,
 ) -> Pages:
     """Every output file as bytes, except pages `published` already holds under the same key.
     Two parts claiming one path is a bug, not a choice. `kept` holds the report's months, and
