@@ -9,15 +9,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from statusgen import model
 from statusgen.model import ComponentStatus, Impact, Incident, Kind, UpdateStatus
 
 # Statuspage's own values, and no others: typed clients reject a document with any other.
-INCIDENT_STATUSES = ("investigating", "identified", "monitoring", "resolved", "postmortem")
-MAINTENANCE_STATUSES = ("scheduled", "in_progress", "verifying", "completed")
-IMPACTS = ("none", "minor", "major", "critical")
+# Ours less `update`, which Statuspage writes as the phase the follow-up was posted in.
+INCIDENT_STATUSES = tuple(s.value for s in model.INCIDENT_STATUSES if s is not UpdateStatus.UPDATE)
+MAINTENANCE_STATUSES = tuple(
+    s.value for s in model.MAINTENANCE_STATUSES if s is not UpdateStatus.UPDATE
+)
+IMPACTS = tuple(i.value for i in Impact)
 MAINTENANCE_IMPACT = "maintenance"  # a scheduled maintenance's `impact` in the public API
 COMPONENT_STATUSES = tuple(s.value for s in ComponentStatus)
-INDICATORS = ("none", "minor", "major", "critical", "maintenance")
 
 # The seven top-level texts ("Top-level status and incident impact calculations").
 ALL_OPERATIONAL = "All Systems Operational"

@@ -114,11 +114,6 @@ def _without_comments(source: str) -> str:
     return "".join(kept)
 
 
-def plain_text(source: str) -> str:
-    """Author text with every tag removed: what a title or other one-line text says."""
-    return INVISIBLE.sub("", html.unescape(nh3.clean(source, tags=set()))).strip()
-
-
 _BLOCKS = {
     "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "hr", "dl", "dd", "dt",
 }  # fmt: skip
