@@ -37,15 +37,16 @@ def read_statuspage(sources: list[str], problems: Problems) -> Batch:
             except Unreadable as exc:
                 what = record.get("name") or record.get("id") or "an incident"
                 batch.unreadable.error(Path(name), 1, f"`{what}` is not imported: {exc}")
-            except (AttributeError, TypeError, ValueError, KeyError, OverflowError) as exc:
+            except (AttributeError, TypeError, ValueError, KeyError, OverflowError):
                 # A field of the wrong type (a number where updates belong, a list for a
                 # name): the file is not what Statuspage writes, and says so, not a crash.
                 what = record.get("name") or record.get("id") or "an incident"
                 batch.unreadable.error(
                     Path(name),
                     1,
-                    f"`{what}` is not imported: a field is not shaped as Statuspage writes it "
-                    f"({type(exc).__name__}: {exc})",
+                    f"`{what}` is not imported: some of its fields do not hold what Statuspage "
+                    "writes there (a number or a list where text or a list of updates belongs, "
+                    "or a time that is no date); was the file edited or cut short?",
                 )
     return batch
 
