@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import re
 import unicodedata
@@ -9,6 +10,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
 from statusgen import words
+from statusgen.atomic import create_new
 from statusgen.config import CONFIG_NAME, Config
 from statusgen.model import Impact
 from statusgen.source.files import incident_files
@@ -178,9 +180,9 @@ def maintenance_text(
 def write_new(config: Config, slug: str, text: str) -> Path:
     """Create the incident file; never replace one."""
     path = config.incidents_dir / f"{slug}.md"
-    config.incidents_dir.mkdir(parents=True, exist_ok=True)
-    with path.open("x", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
+    # In one step: a running `watch` never reads half of the new file.
+    if not create_new(path, text.encode("utf-8")):
+        raise FileExistsError(errno.EEXIST, "File exists", str(path))
     return path
 
 

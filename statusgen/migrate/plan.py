@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from statusgen.atomic import create_new
 from statusgen.authoring.lock import writing
 from statusgen.config import Config
 from statusgen.migrate.files import base_slug, incident_text, unique_slug
 from statusgen.migrate.record import ImportedComponent, ImportedIncident
-from statusgen.migrate.write import create, imported_origins
+from statusgen.migrate.write import imported_origins
 from statusgen.model import Component, SiteInfo
 from statusgen.problems import Problems
 from statusgen.source.markup import MarkdownRenderer
@@ -63,7 +64,7 @@ def import_records(
             if not _valid(path, text, _with(config.site, result.new_components), result):
                 result.refused.append((shown, "the file it would make has errors (above)"))
                 continue
-            if slug in files or not create(path, text):
+            if slug in files or not create_new(path, text.encode("utf-8")):
                 result.skipped.append((path, "a file of that name exists"))
                 continue
             files[slug] = (path, record.origin)
