@@ -13,28 +13,14 @@ files under the same keys and only the lists and the summary are made; and a reb
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
-from bench import NOW, clean, make_site, timed_build
-from statusgen.config import load_config
-from statusgen.model import Site
-from statusgen.outputs.api import ApiKeys, render_api
-from statusgen.problems import Problems
-from statusgen.source.load import load_incidents
-from statusgen.source.times import resolve_now
+from inprocess import loaded, median_ms
 
-
-def _median_ms(work: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
+from bench import clean, make_site, timed_build
+from statusgen.outputs.api import render_api
+from statusgen.outputs.pages import PageKeys
 
 
 def api_cost(count: int, runs: int) -> None:
@@ -43,18 +29,13 @@ def api_cost(count: int, runs: int) -> None:
         make_site(folder, count)
         clean(folder)
         cold_build = timed_build(folder)[0]
-        problems = Problems()
-        config = load_config(folder / "statusgen.toml", problems)
-        assert config is not None
-        site = Site(
-            config.site, load_incidents(config, problems), resolve_now(NOW, config.site.zone)
-        )
+        site = loaded(folder)[1]
         first = render_api(site)
-        cold = _median_ms(lambda: render_api(site), runs)
-        again = _median_ms(lambda: render_api(site, published=first.keys), runs)
-        held = ApiKeys()
+        cold = median_ms(lambda: render_api(site), runs)
+        again = median_ms(lambda: render_api(site, published=first.keys), runs)
+        held = PageKeys()
         render_api(site, published=first.keys, held=held)
-        watched = _median_ms(lambda: render_api(site, published=first.keys, held=held), runs)
+        watched = median_ms(lambda: render_api(site, published=first.keys, held=held), runs)
         size = sum(len(data) for data in first.files.values())
         print(
             f"{count:>6} incidents: cold build {cold_build:.2f} s; API cold {cold:.0f} ms "

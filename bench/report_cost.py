@@ -13,33 +13,19 @@ so each can be read as a share of it.
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
-from bench import NOW, clean, make_site, timed_build
+from inprocess import loaded, median_ms
+
+from bench import clean, make_site, timed_build
 from statusgen import urls
-from statusgen.config import load_config
-from statusgen.model import Site
 from statusgen.outputs import context
 from statusgen.outputs.reliability import report_context
 from statusgen.outputs.templates import TemplateCache, render_template, templates_digest
 from statusgen.problems import Problems
 from statusgen.report import KeptMonths, as_json, compute_report
-from statusgen.source.load import load_incidents
 from statusgen.source.theme import load_theme
-from statusgen.source.times import resolve_now
-
-
-def _median_ms(work: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
 
 
 def report_cost(count: int, runs: int) -> None:
@@ -48,11 +34,9 @@ def report_cost(count: int, runs: int) -> None:
         make_site(folder, count)
         clean(folder)
         cold_build = timed_build(folder)[0]
+        config, site = loaded(folder)
+        now = site.now
         problems = Problems()
-        config = load_config(folder / "statusgen.toml", problems)
-        assert config is not None
-        now = resolve_now(NOW, config.site.zone)
-        site = Site(config.site, load_incidents(config, problems), now)
         theme = load_theme(config.templates_dir, problems)
         env = TemplateCache().environment(
             theme, templates_digest(theme), config.site.timezone, config.site.zone
@@ -67,10 +51,10 @@ def report_cost(count: int, runs: int) -> None:
             "page": urls.REPORT,
         }
         parts = {
-            "count (cold)": _median_ms(lambda: compute_report(site), runs),
-            "count (kept months)": _median_ms(lambda: compute_report(site, kept), runs),
-            "report.json": _median_ms(lambda: as_json(report), runs),
-            "page": _median_ms(lambda: render_template(env, "report.html", values), runs),
+            "count (cold)": median_ms(lambda: compute_report(site), runs),
+            "count (kept months)": median_ms(lambda: compute_report(site, kept), runs),
+            "report.json": median_ms(lambda: as_json(report), runs),
+            "page": median_ms(lambda: render_template(env, "report.html", values), runs),
         }
         cold = parts["count (cold)"] + parts["report.json"] + parts["page"]
         print(
