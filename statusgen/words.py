@@ -8,7 +8,7 @@ import math
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 
-from statusgen.model import ComponentStatus, Incident, Kind, Update, UpdateStatus, Window
+from statusgen.model import ComponentStatus, Impact, Incident, Kind, Update, UpdateStatus, Window
 
 # The text of an update statusgen adds itself, when only `resolved:` or `completed:` was given.
 DERIVED_TEXT = {
@@ -155,12 +155,17 @@ def promised_lines(update: Update, zone: tzinfo) -> list[str]:
     """An update's promises as customers were told them, for feeds and the API."""
     lines = []
     if update.next_update is not None:
-        lines.append(f"Next update by {show_time(update.next_update, zone)}.")
+        lines.append(next_update_by(update.next_update, zone))
     if update.expected_restore is not None:
         lines.append(
             f"We expect service to be restored by {show_time(update.expected_restore, zone)}."
         )
     return lines
+
+
+def next_update_by(moment: datetime, zone: tzinfo) -> str:
+    """`Next update by 20 Nov 2026, 16:15 CET.`, as the page says a standing promise."""
+    return f"Next update by {show_time(moment, zone)}."
 
 
 def first_update(title: str, names: Sequence[str]) -> str:
@@ -240,3 +245,108 @@ def share(part: int, whole: int) -> str:
 def count(number: int, one: str, many: str) -> str:
     """`1 incident`, `3 incidents`."""
     return f"{number} {one if number == 1 else many}"
+
+
+# --- notification emails: the page's words, as a subscriber reads them in a mail client ----------
+
+# The headings of an incident's sections, as its page gives them.
+PROBLEM = "Problem"
+CAUSE = "Cause"
+PREVENTION = "Prevention plan"
+# What the page says while an incident has no Problem section yet.
+PROBLEM_PENDING = "We are confirming what customers are seeing."
+
+
+def prevention_progress(done: int, total: int) -> str:
+    """`2 of 3 prevention actions done`, as the page counts them."""
+    return f"{done} of {total} prevention actions done"
+
+
+def mail_subject(site_title: str, title: str) -> str:
+    """`[Acme Status] Card payments failing`: the same for every mail about one incident, so
+    that mail clients keep them in one conversation."""
+    return f"[{site_title}] {title}"
+
+
+def update_heading(status: UpdateStatus, moment: datetime, zone: tzinfo) -> str:
+    """`Identified · 20 Nov 2026, 15:40 CET`: an update as its heading on the page says it."""
+    return f"{label(status)} · {show_time(moment, zone)}"
+
+
+def reminder_heading(start: datetime, zone: tzinfo) -> str:
+    """The first line of the reminder sent before a maintenance window opens. It names the
+    time rather than saying "in an hour", which would be wrong if the mail came late."""
+    return f"Reminder · starts {show_time(start, zone)}"
+
+
+def reminder(start: datetime, end: datetime, zone: tzinfo) -> str:
+    return (
+        f"The maintenance we announced starts {show_time(start, zone)} and is planned to end "
+        f"by {show_time(end, zone)}."
+    )
+
+
+def impact_label(incident: Incident) -> str:
+    """`Major impact`, `No impact`, `Maintenance`: the tag the page shows beside the title."""
+    if incident.kind is Kind.MAINTENANCE:
+        return "Maintenance"
+    if incident.impact is Impact.NONE:
+        return "No impact"
+    return f"{incident.impact.value.capitalize()} impact"
+
+
+def affected(
+    components: Sequence[tuple[str, ComponentStatus]], *, upcoming: bool, no_effect: bool
+) -> str:
+    """The components as the page lists them: `Will affect: Checkout, Payments` before a
+    maintenance, `Affected: Payments (partial outage), Checkout (degraded performance)`."""
+    names = [name for name, _ in components]
+    if upcoming:
+        return f"Will affect: {', '.join(names)}"
+    if no_effect:
+        return f"Concerned, with no effect on service: {', '.join(names)}"
+    return "Affected: " + ", ".join(f"{name} ({label(s).lower()})" for name, s in components)
+
+
+def started(moment: datetime, zone: tzinfo) -> str:
+    return f"Started: {show_time(moment, zone)}"
+
+
+def expected_restore(moment: datetime | None, zone: tzinfo) -> str:
+    if moment is None:
+        return (
+            "Expected restore: we do not have an estimate yet and will give one as soon as we can."
+        )
+    return f"Expected restore: by {show_time(moment, zone)}."
+
+
+def estimate_passed(moment: datetime, zone: tzinfo) -> str:
+    return (
+        f"Restore estimate passed: we expected service back by {show_time(moment, zone)} and "
+        "it is not fully restored yet. We are sorry; a new estimate follows."
+    )
+
+
+def restored(moment: datetime, span: timedelta, zone: tzinfo) -> str:
+    return f"Restored {show_time(moment, zone)}, after {duration(span)}."
+
+
+def window(start: datetime, end: datetime, zone: tzinfo) -> str:
+    return f"Window: {show_time(start, zone)} to {show_time(end, zone)}."
+
+
+def mail_link(is_reminder: bool) -> str:
+    """What the link to the status page leads to."""
+    if is_reminder:
+        return "This maintenance on our status page:"
+    return "This update on our status page:"
+
+
+def mail_reason(site_title: str, topics: Sequence[str] | None) -> str:
+    """Why the subscriber got the mail: everything, or the components they chose."""
+    if not topics:
+        return f"You get these emails because you subscribed to every update from {site_title}."
+    return (
+        f"You get these emails because you subscribed to updates about {join(topics)} "
+        f"from {site_title}."
+    )

@@ -64,7 +64,11 @@ class TemplateCache:
 def _environment(theme: Theme, zone: tzinfo) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=_ThemeLoader(theme),
-        autoescape=True,
+        # Everything is HTML or XML except the plain-text part of an email, which must keep
+        # `<`, `&` and quotes as they were written.
+        autoescape=jinja2.select_autoescape(
+            disabled_extensions=("txt",), default_for_string=True, default=True
+        ),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

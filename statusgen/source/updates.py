@@ -16,9 +16,10 @@ from statusgen.model import (
     Update,
     UpdateStatus,
 )
+from statusgen.plaintext import html_text
 from statusgen.problems import Problems, TimeError, suggest
 from statusgen.source.body import Block
-from statusgen.source.markup import MarkdownRenderer, html_text
+from statusgen.source.markup import MarkdownRenderer
 from statusgen.source.promises import take_promises
 from statusgen.source.times import parse_time, parse_time_noted
 
