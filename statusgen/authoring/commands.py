@@ -9,7 +9,6 @@ from pathlib import Path
 
 from statusgen import words
 from statusgen.authoring.amend import amend, find_incident, save
-from statusgen.authoring.lock import writing
 from statusgen.authoring.repeats import open_with_title, same_title_refusal
 from statusgen.authoring.scaffold import (
     free_slug,
@@ -21,6 +20,7 @@ from statusgen.authoring.scaffold import (
 )
 from statusgen.config import Config
 from statusgen.lint import Coach, coach_for
+from statusgen.lock import writing
 from statusgen.model import INCIDENT_STATUSES, MAINTENANCE_STATUSES, Impact, Kind, UpdateStatus
 from statusgen.problems import ExitCode, FileRefused, Problems, TimeError, UsageError, suggest
 from statusgen.source.body import HEADING

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from statusgen.atomic import create_new
-from statusgen.authoring.lock import writing
 from statusgen.config import Config
+from statusgen.lock import writing
 from statusgen.migrate.files import base_slug, incident_text, unique_slug
 from statusgen.migrate.record import ImportedComponent, ImportedIncident
 from statusgen.migrate.write import imported_origins
