@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from statusgen.config.coach import CoachSettings, read_coach
 from statusgen.config.components import read_components
 from statusgen.config.keys import KeyLines, TextReader, warn_unknown
+from statusgen.config.notify import NotifySettings, read_notify
 from statusgen.config.since import read_since
 from statusgen.model import SiteInfo
 from statusgen.problems import Problems, suggest
@@ -21,7 +22,7 @@ CONFIG_NAME = "statusgen.toml"
 # `\Z`, not `$`: `$` also matches before a final newline, and a file name may end in one.
 _SITE_KEYS = ("title", "base_url", "timezone", "description", "contact", "feed_entries", "since")
 _PATH_KEYS = ("incidents", "templates", "output")
-_TABLES = ("site", "paths", "components", "coach")
+_TABLES = ("site", "paths", "components", "coach", "notify")
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Config:
     templates_dir: Path
     output_dir: Path
     coach: CoachSettings = field(default_factory=CoachSettings)
+    notify: NotifySettings = field(default_factory=NotifySettings)
 
     @property
     def root(self) -> Path:
@@ -128,6 +130,7 @@ def _read(path: Path, data: dict[str, Any], lines: KeyLines, problems: Problems)
         templates_dir=root / (folder.get("templates") or "templates"),
         output_dir=root / (folder.get("output") or "site"),
         coach=read_coach(path, data.get("coach"), lines, problems),
+        notify=read_notify(path, data.get("notify"), info.components, lines, problems),
     )
 
 
