@@ -350,3 +350,9 @@ def mail_reason(site_title: str, topics: Sequence[str] | None) -> str:
         f"You get these emails because you subscribed to updates about {join(topics)} "
         f"from {site_title}."
     )
+
+
+def reminder_title(title: str, start: datetime, zone: tzinfo) -> str:
+    """A maintenance reminder in chat and on the terminal: the time, not "in an hour", which
+    would be wrong if it came late."""
+    return f"{title}: starts {show_time(start, zone)}"

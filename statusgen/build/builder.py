@@ -41,6 +41,9 @@ class BuildResult:
     written: bool = False
     # When a page depends on the clock next changes, e.g. a maintenance window opens.
     next_change: datetime | None = None
+    # What was published, for `watch --notify` to tell subscribers about.
+    site: Site | None = None
+    theme: Theme | None = None
 
 
 @dataclass(frozen=True)
@@ -171,7 +174,13 @@ class Builder:
         drafts = [i.slug for i in loaded[0] if i.draft]
         warn_broken_links(site.incidents, rendered.files.keys() | rendered.reused, problems, drafts)
         result = BuildResult(
-            problems, output, rendered.files, rendered.reused, next_change=next_change(site)
+            problems,
+            output,
+            rendered.files,
+            rendered.reused,
+            next_change=next_change(site),
+            site=site,
+            theme=loaded[1],
         )
         if not problems.fails(self.options.strict) and self.options.write:
             self._publish(rendered, output, result)

@@ -15,6 +15,14 @@ from statusgen.cli.site import build_site, check, init, serve, watch
 from statusgen.problems import ExitCode, UsageError
 from statusgen.terminal import say
 
+
+def notify(args: argparse.Namespace) -> ExitCode:
+    # Apprise and the mail and HTTP clients take a while to import: only `notify` needs them.
+    from statusgen.cli.notify import notify as send
+
+    return send(args)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], ExitCode]] = {
     "init": init,
     "check": check,
@@ -26,6 +34,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], ExitCode]] = {
     "list": list_open,
     "report": report,
     "import": import_pages,
+    "notify": notify,
 }
 
 

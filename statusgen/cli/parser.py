@@ -45,8 +45,30 @@ def parser() -> argparse.ArgumentParser:
         help="open incidents and maintenance, and the promises to customers fallen due",
     )
     _add_report(commands, [common, clock])
+    _add_notify(commands, [common])
     _add_import(commands, [common])
     return root
+
+
+def _add_notify(commands: Commands, parents: list[argparse.ArgumentParser]) -> None:
+    command = commands.add_parser(
+        "notify",
+        parents=parents,
+        help="send every update not yet sent to the webhooks, email and chat of [notify]",
+        description="Send each new update once to every channel of [notify], and record it in "
+        "the ledger (notified.json, meant to be committed). The first run records what is "
+        "already there and sends nothing. Run it after publishing.",
+    )
+    command.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print every message that would be sent; send nothing and change nothing",
+    )
+    command.add_argument(
+        "--now",
+        metavar="TIME",
+        help="notify as if it were this time (default: the clock; SOURCE_DATE_EPOCH is not used)",
+    )
 
 
 FIFTY = (
@@ -119,8 +141,13 @@ def _add_site_commands(commands: Commands, parents: list[argparse.ArgumentParser
     live = argparse.ArgumentParser(add_help=False)
     live.add_argument("--strict", action="store_true", help="treat warnings as errors")
     live.add_argument("--out", metavar="DIR", help="output folder (default: site/)")
-    commands.add_parser(
+    watch = commands.add_parser(
         "watch", parents=[*parents, live], help="build, then rebuild whenever a source changes"
+    )
+    watch.add_argument(
+        "--notify",
+        action="store_true",
+        help="after each build, send new updates to the channels of [notify] (as `notify` does)",
     )
     serve = commands.add_parser(
         "serve",

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from statusgen.authoring.scaffold import init_site
 from statusgen.build import Builder, BuildOptions, BuildResult, build
-from statusgen.config import CONFIG_NAME, find_config
-from statusgen.problems import ExitCode, UsageError
+from statusgen.config import CONFIG_NAME, find_config, load_config
+from statusgen.problems import ExitCode, Problems, UsageError
 from statusgen.source.times import resolve_now
 from statusgen.terminal import counts, print_problems, say
 
@@ -97,7 +97,32 @@ def init(args: argparse.Namespace) -> ExitCode:
 def watch(args: argparse.Namespace) -> ExitCode:
     from statusgen.live.watch import watch as watch_site
 
-    return watch_site(Builder(build_options(args)))
+    options = build_options(args)
+    if args.notify and not _ready_to_notify(options.config_path):
+        return ExitCode.PROBLEMS
+    return watch_site(Builder(options), notify=args.notify)
+
+
+def _ready_to_notify(path: Path) -> bool:
+    """`watch --notify` checks its channels before the first build, not at the first update."""
+    from statusgen.notify.send import missing_secrets
+
+    problems = Problems()
+    config = load_config(path, problems)
+    if config is None:
+        print_problems(problems, "Nothing was built or sent.")
+        return False
+    if config.notify.ledger is None:
+        raise UsageError(
+            f"--notify: {config.path.name} has no [notify]: add a webhook, email or chat "
+            'channel (the README\'s "Telling subscribers" shows each)'
+        )
+    missing = missing_secrets(config)
+    for sentence in missing:
+        say(f"statusgen: {sentence}")
+    if missing:
+        say("Nothing was built or sent. Secrets come from the environment.")
+    return not missing
 
 
 def serve(args: argparse.Namespace) -> ExitCode:

@@ -26,8 +26,9 @@ from watchdog.observers.api import BaseObserver
 
 from statusgen.build import Builder, BuildResult
 from statusgen.live.sources import Changes, Sources, sources_of
+from statusgen.notify.events import next_due
 from statusgen.problems import ExitCode, Problems, UsageError
-from statusgen.terminal import counts, print_problems
+from statusgen.terminal import counts, print_problems, say
 
 # An editor's save is a burst of events a few milliseconds apart: wait this long for quiet.
 SETTLE = 0.03
@@ -42,9 +43,16 @@ class Watcher:
     would read differently because time has passed."""
 
     def __init__(
-        self, builder: Builder, report: Callable[[BuildResult], None], follow_clock: bool
+        self,
+        builder: Builder,
+        report: Callable[[BuildResult], None],
+        follow_clock: bool,
+        after: Callable[[BuildResult], datetime | None] | None = None,
     ) -> None:
+        """`after` runs after every build, and names the next moment it wants a build at."""
         self.builder, self.report, self.follow_clock = builder, report, follow_clock
+        self.after = after
+        self._wanted: datetime | None = None
         self._wake = threading.Condition()
         self._first_change: float | None = None
         self._last_change = 0.0
@@ -80,6 +88,10 @@ class Watcher:
             or result.problems.items != unless_same_as.problems.items
         ):
             self.report(result)
+        if self.after is not None:
+            self._wanted = self.after(result)
+        # The model is large: the next build must not have to hold two of them.
+        result.site = result.theme = None
         self._builds += 1
         if self._builds % FULL_COLLECTION_EVERY == 0:
             gc.unfreeze()  # now and then, also what `build` set aside and has since died
@@ -132,9 +144,10 @@ class Watcher:
 
     def _next_clock_build(self, result: BuildResult) -> float | None:
         """When, on the monotonic clock, time itself changes what the pages say."""
-        if not self.follow_clock or result.next_change is None:
+        moments = [t for t in (result.next_change, self._wanted) if t is not None]
+        if not self.follow_clock or not moments:
             return None
-        seconds = (result.next_change - datetime.now(UTC)).total_seconds()
+        seconds = (min(moments) - datetime.now(UTC)).total_seconds()
         # A change centuries ahead is beyond what a wait accepts (OverflowError): look again
         # after a day, which only rebuilds if something did change.
         return time.monotonic() + min(max(seconds, 1.0), LONGEST_WAIT)
@@ -214,10 +227,13 @@ def stop_on_terminate() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def watch(builder: Builder) -> ExitCode:
+def watch(builder: Builder, notify: bool = False) -> ExitCode:
     strict = builder.options.strict
     watcher = Watcher(
-        builder, lambda r: report_build(r, strict), follow_clock=follows_clock(builder)
+        builder,
+        lambda r: report_build(r, strict),
+        follow_clock=follows_clock(builder),
+        after=(lambda r: notify_after(builder, r)) if notify else None,
     )
     with stop_on_terminate():
         try:
@@ -233,3 +249,25 @@ def watch(builder: Builder) -> ExitCode:
 def follows_clock(builder: Builder) -> bool:
     """With `--now` or SOURCE_DATE_EPOCH time stands still, so there is nothing to follow."""
     return builder.now is None and not os.environ.get("SOURCE_DATE_EPOCH")
+
+
+def notify_after(builder: Builder, result: BuildResult) -> datetime | None:
+    """Tell subscribers what this build published; a failure is reported and the watch goes
+    on (the next build tries again). The next moment a reminder or a window falls due."""
+    site, theme, config = result.site, result.theme, builder.config
+    if site is None or theme is None or config is None or not result.output:
+        return None
+    if result.problems.fails(builder.options.strict):
+        return None
+    from statusgen.notify.send import send  # Apprise is slow to import: only when asked
+
+    try:
+        send(config, site, theme)
+    except Exception as exc:  # the page must keep updating whatever a channel does
+        if os.environ.get("STATUSGEN_DEBUG"):
+            traceback.print_exc()
+        say(
+            f"statusgen: notify stopped on a fault ({exc or type(exc).__name__}); it tries "
+            "again after the next build"
+        )
+    return next_due(site)

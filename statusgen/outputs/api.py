@@ -138,6 +138,47 @@ def _components(site: Site, page_id: str) -> _Components:
     return _Components(listed, {c["id"]: c for c in listed if not c["group"]}, statuses, changed)
 
 
+def page_status_now(site: Site, components: _Components) -> tuple[str, str]:
+    """Statuspage's indicator and description for the whole page."""
+    open_impacts = [i.impact for i in status.active(site) if not i.is_maintenance]
+    return statuspage.top_level(
+        [components.statuses[c.id] for c in site.info.components], open_impacts
+    )
+
+
+@dataclass(frozen=True)
+class Now:
+    """What the API says at `site.now`, for messages about one incident or component."""
+
+    page_id: str
+    components: _Components
+    indicator: str
+    description: str
+
+    @property
+    def page(self) -> dict[str, str]:
+        """The `page` of Statuspage's webhook payloads."""
+        return {
+            "id": self.page_id,
+            "status_indicator": self.indicator,
+            "status_description": self.description,
+        }
+
+    def component(self, component_id: str) -> dict[str, Any]:
+        return dict(self.components.by_id[component_id])
+
+
+def api_now(site: Site) -> Now:
+    page_id = _page_id(site)
+    components = _components(site, page_id)
+    return Now(page_id, components, *page_status_now(site, components))
+
+
+def incident_data(site: Site, now: Now, incident: Incident) -> dict[str, Any]:
+    """The incident as the API's files have it."""
+    return _incident(site, incident, now.components, now.page_id)
+
+
 def _status(incident: Incident, now: datetime) -> str:
     """The incident's status now: its newest status other than a follow-up (a postmortem
     stays one), with a maintenance following its window."""
@@ -287,6 +328,7 @@ def render_api(
     active = [i for i in works[::-1] if status.window(i, now) in open_now]
     unresolved = status.unresolved(site)
     made: dict[str, dict[str, Any]] = {}
+    page_status = page_status_now(site, components)
 
     def full(items: Iterable[Incident]) -> list[dict[str, Any]]:
         found = []
@@ -296,11 +338,7 @@ def render_api(
             found.append(made[incident.slug])
         return found
 
-    open_impacts = [i.impact for i in status.active(site) if not i.is_maintenance]
-    indicator, description = statuspage.top_level(
-        [components.statuses[c.id] for c in site.info.components], open_impacts
-    )
-    state = {"indicator": indicator, "description": description}
+    state = {"indicator": page_status[0], "description": page_status[1]}
     lists = {
         "incidents.json": ("incidents", full(incidents[:LIMIT])),
         "incidents/unresolved.json": ("incidents", full(unresolved)),

@@ -1,0 +1,149 @@
+"""What there is to tell subscribers at `now`: every published update, each component's
+status changes, and a reminder an hour before a maintenance window. Pure: the model and the
+clock in, events out, each with a key that stays the same from run to run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from statusgen import urls
+from statusgen.model import ComponentStatus, Incident, Site, Update
+
+REMINDER = timedelta(hours=1)  # Statuspage's, and long enough to plan around
+
+
+class EventKind(StrEnum):
+    UPDATE = "update"
+    COMPONENT = "component"  # a component's status changed: webhooks only, as Statuspage's
+    REMINDER = "reminder"
+
+
+@dataclass(frozen=True)
+class Event:
+    key: str  # how the ledger knows it: never changes once the event has happened
+    kind: EventKind
+    at: datetime
+    incident: Incident | None = None
+    index: int = 0  # the update's place in `incident.updates` (newest first)
+    component: str = ""
+    old: ComponentStatus = ComponentStatus.OPERATIONAL
+    new: ComponentStatus = ComponentStatus.OPERATIONAL
+
+    @property
+    def update(self) -> Update | None:
+        if self.kind is not EventKind.UPDATE or self.incident is None:
+            return None
+        return self.incident.updates[self.index]
+
+    @property
+    def components(self) -> frozenset[str]:
+        """The components it concerns, for channels and subscribers that chose some."""
+        if self.incident is not None:
+            return frozenset(c for c, _ in self.incident.components)
+        return frozenset((self.component,))
+
+
+def _compact(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def due(site: Site) -> list[Event]:
+    """Every event that has happened by `site.now`, oldest first."""
+    found: list[Event] = []
+    for incident in site.incidents:
+        for index, update in enumerate(incident.updates):
+            if update.time <= site.now:
+                key = f"{incident.slug}#{urls.update_anchor(update)}"
+                found.append(Event(key, EventKind.UPDATE, update.time, incident, index))
+        reminder = _reminder(incident, site.now)
+        if reminder is not None:
+            found.append(reminder)
+    found += _component_changes(site)
+    order = {EventKind.UPDATE: 0, EventKind.COMPONENT: 1, EventKind.REMINDER: 2}
+    return sorted(found, key=lambda e: (e.at, order[e.kind], e.key))
+
+
+def _reminder(incident: Incident, now: datetime) -> Event | None:
+    """An hour before the window opens, unless it was announced within that hour (the
+    announcement just said it) or is already over or called off."""
+    start = incident.scheduled_start
+    if not incident.is_maintenance or start is None:
+        return None
+    at = start - REMINDER
+    announced = incident.updates[-1].time if incident.updates else incident.started
+    if not at <= now < start or announced >= at:
+        return None
+    if incident.resolved is not None and incident.resolved <= now:
+        return None
+    return Event(f"{incident.slug}#reminder-{_compact(start)}", EventKind.REMINDER, at, incident)
+
+
+def _spans(incident: Incident) -> tuple[datetime, datetime | None] | None:
+    """When the incident holds its components' status: from its start until it is resolved,
+    or for a maintenance while its window is open and the work not confirmed complete."""
+    if not incident.is_maintenance:
+        return incident.started, incident.resolved
+    changes = incident.status_changes
+    return (changes[0], changes[1]) if changes else None
+
+
+def _component_changes(site: Site) -> list[Event]:
+    """Each component's status, swept through time: at every moment an incident starts or
+    ends, its status is the worst of the incidents holding it then."""
+    events: list[Event] = []
+    for component in site.info.components:
+        marks: list[tuple[datetime, int, ComponentStatus]] = []
+        for incident in site.by_component.get(component.id, ()):
+            span = _spans(incident)
+            if span is None:
+                continue
+            status = dict(incident.components)[component.id]
+            start, end = span
+            if start <= site.now:
+                marks.append((start, 1, status))
+                if end is not None and end <= site.now:
+                    marks.append((end, -1, status))
+        marks.sort(key=lambda m: m[0])
+        holding = [0] * len(ComponentStatus)
+        ranked = list(ComponentStatus)
+        current = ComponentStatus.OPERATIONAL
+        for at, group in _by_time(marks):
+            for _, step, status in group:
+                holding[status.severity] += step
+            now = next(
+                (ranked[s] for s in range(len(ranked) - 1, 0, -1) if holding[s] > 0),
+                ComponentStatus.OPERATIONAL,
+            )
+            if now is not current:
+                key = f"components/{component.id}#{_compact(at)}"
+                events.append(
+                    Event(key, EventKind.COMPONENT, at, None, 0, component.id, current, now)
+                )
+                current = now
+    return events
+
+
+def _by_time(
+    marks: list[tuple[datetime, int, ComponentStatus]],
+) -> list[tuple[datetime, list[tuple[datetime, int, ComponentStatus]]]]:
+    grouped: list[tuple[datetime, list[tuple[datetime, int, ComponentStatus]]]] = []
+    for mark in marks:
+        if grouped and grouped[-1][0] == mark[0]:
+            grouped[-1][1].append(mark)
+        else:
+            grouped.append((mark[0], [mark]))
+    return grouped
+
+
+def next_due(site: Site) -> datetime | None:
+    """The next moment something becomes due with no file changing: a reminder, a window
+    that opens or closes, an update written ahead of time. `watch --notify` wakes then."""
+    now = site.now
+    found = [u.time for i in site.unsettled for u in i.updates if u.time > now]
+    for incident in site.unsettled:
+        start = incident.scheduled_start
+        if incident.is_maintenance and start is not None:
+            found += [start - REMINDER, *incident.status_changes]
+    return min((t for t in found if t > now), default=None)

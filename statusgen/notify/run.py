@@ -1,0 +1,383 @@
+"""One `notify` run: what is due, less what the ledger says each channel already has, sent
+oldest first, each delivery recorded before the next one starts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, formataddr
+from urllib.parse import urlsplit
+
+import jinja2
+
+from statusgen import words
+from statusgen.config import Config
+from statusgen.config.notify import Channel, Chat, Email, Webhook
+from statusgen.digest import digest
+from statusgen.lock import writing
+from statusgen.model import Site, Theme
+from statusgen.notify import chat, webhooks
+from statusgen.notify.deliver import DeliveryError, attempt
+from statusgen.notify.events import Event, EventKind, due
+from statusgen.notify.ledger import Ledger, recipient_key
+from statusgen.notify.mailer import Mailer, Server, addressed
+from statusgen.notify.signing import SecretError, secret_bytes
+from statusgen.notify.subscribers import Subscriber
+from statusgen.outputs.api import Now, api_now
+from statusgen.outputs.hooks import chat_message, component_payload, incident_payload
+from statusgen.outputs.mail import Mail, render_mail
+from statusgen.outputs.templates import TemplateCache, templates_digest
+from statusgen.problems import ExitCode
+from statusgen.terminal import say
+
+WAITING = "Waiting for another `statusgen notify` in this site to finish..."
+
+
+@dataclass(frozen=True)
+class Secrets:
+    """The values the environment holds for the names in `[notify]`."""
+
+    webhook_keys: dict[str, bytes | None]
+    chat_urls: dict[str, str]
+    smtp_user: str = ""
+    smtp_password: str = ""
+
+
+def read_secrets(config: Config, environ: Mapping[str, str]) -> tuple[Secrets, list[str]]:
+    """Every variable `[notify]` names, and a sentence for each one missing or malformed."""
+    settings, missing = config.notify, []
+    where = f"(named in {config.path.name})"
+
+    def value(variable: str, what: str) -> str:
+        found = environ.get(variable, "")
+        if not found.strip():
+            missing.append(f"{variable} is not set: it should hold {what} {where}")
+        return found.strip()
+
+    keys: dict[str, bytes | None] = {}
+    for hook in settings.webhooks:
+        keys[hook.name] = None
+        if hook.secret_env:
+            secret = value(hook.secret_env, f"the signing secret for {hook.url}")
+            if secret:
+                try:
+                    keys[hook.name] = secret_bytes(secret)
+                except SecretError as exc:
+                    missing.append(f"{hook.secret_env} {exc}")
+    apprise = "an Apprise address such as slack://…"
+    urls = {c.name: value(c.url_env, apprise) for c in settings.chats}
+    user = password = ""
+    if settings.email is not None and settings.email.user_env:
+        user = value(settings.email.user_env, "the mail server's user name")
+        password = value(settings.email.password_env, "the mail server's password")
+    return Secrets(keys, urls, user, password), missing
+
+
+@dataclass
+class Run:
+    config: Config
+    site: Site
+    theme: Theme
+    subscribers: list[Subscriber]
+    secrets: Secrets
+    dry_run: bool
+    ledger: Ledger
+    now: Now = field(init=False)
+    sent: dict[str, int] = field(default_factory=dict)
+    failed: dict[str, tuple[str, int]] = field(default_factory=dict)
+    refused: list[str] = field(default_factory=list)
+    _mails: dict[tuple[str, tuple[str, ...] | None], Mail] = field(default_factory=dict)
+    _messages: dict[tuple[str, tuple[str, ...] | None], bytes] = field(default_factory=dict)
+    _env: jinja2.Environment | None = None
+
+    def __post_init__(self) -> None:
+        self.now = api_now(self.site)
+
+    def go(self) -> ExitCode:
+        channels = self.config.notify.channels
+        events = due(self.site)
+        keys = [e.key for e in events]
+        history = _history(events)
+        if not self.ledger.existed:
+            return self._first(channels, keys, history)
+        self.ledger.keep({c.name for c in channels})
+        for channel in channels:
+            if not self.ledger.knows(channel.name):
+                self.ledger.record(channel.name, keys)
+                counted = "would count" if self.dry_run else "count"
+                print(
+                    f"New channel {channel.name}: the {history} before it {counted} as sent; "
+                    "it gets every update from now on."
+                )
+        if not self.dry_run:
+            self.ledger.save()
+        for channel in channels:
+            self._channel(channel, [e for e in events if not self.ledger.has(channel.name, e.key)])
+        if not self.dry_run:
+            self.ledger.save()  # what was skipped as not for a channel
+        return self._summary()
+
+    def _first(self, channels: tuple[Channel, ...], keys: list[str], history: str) -> ExitCode:
+        """No ledger: everything before now is history, not news."""
+        for channel in channels:
+            self.ledger.record(channel.name, keys)
+        verb = "Would record" if self.dry_run else "Recorded"
+        print(
+            f"No ledger yet ({self.ledger.path.name}): {verb.lower()} the {history} as "
+            "already sent to "
+            f"{words.count(len(channels), 'channel', 'channels')}, and sent nothing. "
+            "From now on each new update is sent once."
+        )
+        if not self.dry_run:
+            self.ledger.save()
+        return ExitCode.OK
+
+    def _channel(self, channel: Channel, pending: list[Event]) -> None:
+        """Each pending event in order; the first failure stops this channel (the rest wait
+        for the next run, so that they never arrive out of order)."""
+        mailer: Mailer | None = None
+        try:
+            for index, event in enumerate(pending):
+                try:
+                    if isinstance(channel, Webhook):
+                        self._webhook(channel, event)
+                    elif isinstance(channel, Chat):
+                        self._chat(channel, event)
+                    else:
+                        mailer = mailer or self._mailer(channel)
+                        self._email(channel, event, mailer)
+                except DeliveryError as exc:
+                    self.failed[channel.name] = (exc.reason, len(pending) - index)
+                    return
+                if self.ledger.journaled:
+                    self.ledger.save()
+        finally:
+            if mailer is not None:
+                mailer.close()
+
+    def _skip(self, channel: Channel, event: Event) -> None:
+        """Not for this channel: counted as handled, so that widening its components later
+        does not send it the past."""
+        self.ledger.record(channel.name, [event.key])
+
+    def _count(self, channel: Channel, number: int = 1) -> None:
+        self.sent[channel.name] = self.sent.get(channel.name, 0) + number
+
+    def _webhook(self, hook: Webhook, event: Event) -> None:
+        if hook.components is not None and not hook.components & event.components:
+            return self._skip(hook, event)
+        if event.kind is EventKind.COMPONENT:
+            body = component_payload(
+                self.site, self.now, event.component, event.old, event.new, event.at
+            )
+        else:
+            assert event.incident is not None
+            body = incident_payload(self.site, self.now, event.incident, event.index)
+        message_id = "msg_" + digest(hook.name, event.key)
+        if self.dry_run:
+            print(f"Would POST to {hook.url} (webhook-id {message_id}):\n{body.decode()}\n")
+            return None
+        key = self.secrets.webhook_keys.get(hook.name)
+        timeout = self.config.notify.timeout
+        attempt(
+            lambda: webhooks.post(hook.url, body, message_id, key, timeout),
+            self.config.notify.retries,
+        )
+        self.ledger.delivered(hook.name, event.key)
+        self._count(hook)
+        print(f"Sent to {hook.name}: {describe(self.site, event)}")
+        return None
+
+    def _chat(self, channel: Chat, event: Event) -> None:
+        if event.kind is EventKind.COMPONENT or (
+            channel.components is not None and not channel.components & event.components
+        ):
+            return self._skip(channel, event)
+        assert event.incident is not None
+        index = event.index if event.kind is EventKind.UPDATE else None
+        message = chat_message(self.site, event.incident, index)
+        if self.dry_run:
+            print(f"Would post to {channel.name}:\n{message.title}\n\n{message.body}\n")
+            return None
+        sender = chat.service(self.secrets.chat_urls[channel.name], channel.url_env)
+        timeout = self.config.notify.timeout
+        attempt(
+            lambda: chat.post(sender, message.title, message.body, timeout),
+            self.config.notify.retries,
+        )
+        self.ledger.delivered(channel.name, event.key)
+        self._count(channel)
+        print(f"Sent to {channel.name}: {describe(self.site, event)}")
+        return None
+
+    def _mailer(self, email: Email) -> Mailer:
+        return Mailer(
+            Server(
+                email.scheme,
+                email.host,
+                email.port,
+                self.secrets.smtp_user,
+                self.secrets.smtp_password,
+                self.config.notify.timeout,
+            )
+        )
+
+    def _email(self, email: Email, event: Event, mailer: Mailer) -> None:
+        if event.kind is EventKind.COMPONENT:
+            return self._skip(email, event)
+        reached = self.ledger.reached(email.name, event.key)
+        recipients = [
+            s
+            for s in self.subscribers
+            if s.wants(event.components) and recipient_key(s.address) not in reached
+        ]
+        if self.dry_run:
+            self._preview(email, event, recipients)
+            return None
+        tries = self.config.notify.retries
+        for subscriber in recipients:
+            data = addressed(self._message(email, event, subscriber), subscriber.address)
+
+            def send(to: str = subscriber.address, data: bytes = data) -> None:
+                mailer.send(email.sender, to, data)
+
+            try:
+                attempt(send, tries)
+            except DeliveryError as exc:
+                if not exc.refused:
+                    raise
+                self.refused.append(exc.reason)  # this address only: the others still get it
+            self.ledger.delivered(email.name, event.key, recipient_key(subscriber.address))
+        self.ledger.finished(email.name, event.key)
+        if recipients:
+            self._count(email, len(recipients))
+            print(
+                f"Mailed {words.count(len(recipients), 'subscriber', 'subscribers')}: "
+                f"{describe(self.site, event)}"
+            )
+        return None
+
+    def _preview(self, email: Email, event: Event, recipients: list[Subscriber]) -> None:
+        groups: dict[tuple[str, ...] | None, list[str]] = {}
+        for subscriber in recipients:
+            groups.setdefault(self._topics(subscriber), []).append(subscriber.address)
+        for topics, addresses in groups.items():
+            mail = self._mail(email, event, topics)
+            shown = ", ".join(addresses[:3]) + (", …" if len(addresses) > 3 else "")
+            print(
+                f"Would mail {words.count(len(addresses), 'subscriber', 'subscribers')} "
+                f"({shown}):\nSubject: {mail.subject}\n\n{mail.text}"
+            )
+
+    def _topics(self, subscriber: Subscriber) -> tuple[str, ...] | None:
+        if subscriber.components is None:
+            return None
+        info = self.site.info
+        return tuple(c.name for c in info.components if c.id in subscriber.components)
+
+    def _mail(self, email: Email, event: Event, topics: tuple[str, ...] | None) -> Mail:
+        found = self._mails.get((event.key, topics))
+        if found is None:
+            assert event.incident is not None
+            if self._env is None:
+                info = self.site.info
+                self._env = TemplateCache().environment(
+                    self.theme, templates_digest(self.theme), info.timezone, info.zone
+                )
+            found = render_mail(
+                self._env, self.site, event.incident, event.update, topics, email.unsubscribe
+            )
+            self._mails = {(event.key, topics): found} | (
+                self._mails if len(self._mails) < 64 else {}
+            )
+        return found
+
+    def _message(self, email: Email, event: Event, subscriber: Subscriber) -> bytes:
+        """The message for everyone who chose what `subscriber` chose, but its `To`."""
+        topics = self._topics(subscriber)
+        found = self._messages.get((event.key, topics))
+        if found is None:
+            found = self._compose(email, self._mail(email, event, topics))
+            self._messages = {(event.key, topics): found} | (
+                self._messages if len(self._messages) < 64 else {}
+            )
+        return found
+
+    def _compose(self, email: Email, mail: Mail) -> bytes:
+        message = EmailMessage()
+        message["From"] = email.sender
+        message["Subject"] = mail.subject
+        message["Date"] = format_datetime(self.site.now)
+        message["Message-ID"] = mail.message_id
+        if mail.thread_id != mail.message_id:
+            message["In-Reply-To"] = mail.thread_id
+            message["References"] = mail.thread_id
+        message["List-Unsubscribe"] = f"<{email.unsubscribe}>"
+        host = urlsplit(self.site.info.base_url).hostname or "localhost"
+        message["List-Id"] = formataddr((self.site.info.title, f"status.{host}"))
+        message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies
+        message.set_content(mail.text)
+        message.add_alternative(mail.html, subtype="html")
+        return message.as_bytes(policy=SMTP)
+
+    def _summary(self) -> ExitCode:
+        if not self.sent and not self.failed and not self.dry_run:
+            print(f"Nothing new to send: {self.ledger.path.name} holds every update.")
+        for reason in self.refused:
+            say(f"statusgen: email: {reason}; correct or remove that address in the subscribers")
+        for name, (reason, waiting) in self.failed.items():
+            say(
+                f"statusgen: {name} failed: {reason}. "
+                f"{words.count(waiting, 'update waits', 'updates wait')} for it: run "
+                "`statusgen notify` again to send "
+                f"{'it' if waiting == 1 else 'them'}; the other channels are not held back."
+            )
+        return ExitCode.PROBLEMS if self.failed or self.refused else ExitCode.OK
+
+
+def _history(events: list[Event]) -> str:
+    """`3 updates and 2 component changes`."""
+    kinds = Counter(e.kind for e in events)
+    said = words.count(kinds[EventKind.UPDATE], "update", "updates")
+    if kinds[EventKind.REMINDER]:
+        said += ", " + words.count(kinds[EventKind.REMINDER], "reminder", "reminders")
+    changes = words.count(kinds[EventKind.COMPONENT], "component change", "component changes")
+    return f"{said} and {changes}"
+
+
+def describe(site: Site, event: Event) -> str:
+    """An event as the terminal names it."""
+    zone = site.info.zone
+    if event.kind is EventKind.COMPONENT:
+        name = site.info.name_of(event.component)
+        change = f"{words.label(event.old)} → {words.label(event.new)}"
+        return f"{name}: {change} ({words.show_time(event.at, zone)})"
+    assert event.incident is not None
+    update = event.update
+    if update is None:
+        assert event.incident.scheduled_start is not None
+        return words.reminder_title(event.incident.title, event.incident.scheduled_start, zone)
+    title = words.entry_title(event.incident.title, update.status)
+    return f"{title} ({words.show_time(update.time, zone)})"
+
+
+def run(
+    config: Config,
+    site: Site,
+    theme: Theme,
+    subscribers: list[Subscriber],
+    secrets: Secrets,
+    dry_run: bool,
+) -> ExitCode:
+    """Send what is new, holding the site's lock so that two runs never send twice."""
+    settings = config.notify
+    assert settings.ledger is not None
+    with writing(settings.ledger.parent, WAITING):
+        ledger = Ledger.open(settings.ledger)
+        try:
+            return Run(config, site, theme, subscribers, secrets, dry_run, ledger).go()
+        finally:
+            ledger.close()
