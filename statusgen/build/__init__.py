@@ -7,6 +7,15 @@ from statusgen.build.builder import (
     build,
     cache_file,
     preview_for,
+    published_model,
 )
 
-__all__ = ["BuildOptions", "BuildResult", "Builder", "build", "cache_file", "preview_for"]
+__all__ = [
+    "BuildOptions",
+    "BuildResult",
+    "Builder",
+    "build",
+    "cache_file",
+    "preview_for",
+    "published_model",
+]
