@@ -308,8 +308,8 @@ def test_a_missing_secret_is_named_before_anything_is_sent(
     code, _, err = notify(site)
     assert code == 1
     assert (
-        "statusgen: CHAT_URL is not set: it should hold an Apprise address such as slack://… "
-        "(named in statusgen.toml)" in err
+        "statusgen: CHAT_URL is not set: it should hold the chat's address for Apprise, such "
+        "as its webhook URL (named in statusgen.toml)" in err
     )
     assert receiver.requests == []
 
@@ -578,3 +578,31 @@ def _lines(process: subprocess.Popen[str]) -> Iterator[str]:
         if not line:
             return
         yield line
+
+
+def test_a_chat_address_apprise_does_not_know_is_named_before_anything_is_sent(
+    site: Project, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert notify(site)[0] == 0
+    identified(site)
+    monkeypatch.setenv("CHAT_URL", "slak://T000/B000/XXXX")
+    code, _, err = notify(site)
+    assert code == 1
+    assert (
+        "statusgen: CHAT_URL does not hold an address Apprise knows (`slak://` is not one of "
+        "its services)" in err
+    )
+    assert receiver.requests == []
+
+
+def test_check_names_a_bad_subscriber_line(site: Project) -> None:
+    site.write("subscribers.txt", SUBSCRIBERS + "ann@customer.test: login\n")
+    result = site.run("check", "--now", "2026-11-20T14:50:00Z")
+    assert result.code == 1
+    assert (
+        "subscribers.txt:5: error: `ann@customer.test` is listed twice (first on line 2)"
+        in result.err
+    )
+    # A list kept out of the repository is notify's business, not check's.
+    (site.root / "subscribers.txt").unlink()
+    assert site.run("check", "--now", "2026-11-20T14:50:00Z").code == 0

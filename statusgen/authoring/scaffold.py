@@ -239,7 +239,7 @@ def init_site(folder: Path, now: datetime) -> list[Path]:
     for path, content in (
         (config, site_config(now)),
         (example, text),
-        (folder / ".gitignore", "/site\n/.site.statusgen/\n"),
+        (folder / ".gitignore", "/site\n/.site.statusgen/\n/notified.json.journal\n"),
     ):
         if path.name == ".gitignore" and path.exists():
             continue  # someone else's ignore rules stay as they are

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, datetime
 
 from statusgen.cli.site import config_path
-from statusgen.config import Config, load_config
+from statusgen.config import load_config
 from statusgen.model import Site
 from statusgen.problems import Problems, TimeError, UsageError
 from statusgen.source.load import load_incidents
@@ -20,19 +19,9 @@ def load_published(args: argparse.Namespace) -> tuple[Site | None, Problems]:
     config = load_config(config_path(args.config), problems)
     if config is None:
         return None, problems
-    return published(config, args.now, problems), problems
-
-
-def published(config: Config, given: str | None, problems: Problems, epoch: bool = True) -> Site:
-    """`epoch`: without `--now`, SOURCE_DATE_EPOCH may set the clock (a build's is pinned
-    for reproducible output; the moment subscribers are told at is always the real one)."""
     try:
-        now = (
-            resolve_now(given, config.site.zone)
-            if given or epoch
-            else datetime.now(UTC).replace(microsecond=0)
-        )
+        now = resolve_now(args.now, config.site.zone)
     except TimeError as exc:
-        raise UsageError(f"--now: {exc}" if given else str(exc)) from None
+        raise UsageError(f"--now: {exc}" if args.now else str(exc)) from None
     incidents = load_incidents(config, problems)
-    return Site(config.site, tuple(i for i in incidents if not i.draft), now)
+    return Site(config.site, tuple(i for i in incidents if not i.draft), now), problems

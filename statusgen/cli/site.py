@@ -70,7 +70,17 @@ def _summary(result: BuildResult, strict: bool, verb: str) -> ExitCode:
 
 def check(args: argparse.Namespace) -> ExitCode:
     options = build_options(args, write=False)
-    return _summary(build(options), options.strict, "check")
+    builder = Builder(options)
+    result = builder.build()
+    config = builder.config
+    email = config.notify.email if config else None
+    # A mistake there would stop `notify` at the worst moment. The list may be kept out of the
+    # repository (it holds customers' addresses), so only one that is there is checked.
+    if config is not None and email is not None and email.subscribers.exists():
+        from statusgen.notify.subscribers import read_subscribers
+
+        read_subscribers(email.subscribers, config.site.components, result.problems)
+    return _summary(result, options.strict, "check")
 
 
 def build_site(args: argparse.Namespace) -> ExitCode:

@@ -67,8 +67,15 @@ def read_secrets(config: Config, environ: Mapping[str, str]) -> tuple[Secrets, l
                     keys[hook.name] = secret_bytes(secret)
                 except SecretError as exc:
                     missing.append(f"{hook.secret_env} {exc}")
-    apprise = "an Apprise address such as slack://…"
-    urls = {c.name: value(c.url_env, apprise) for c in settings.chats}
+    urls: dict[str, str] = {}
+    for channel in settings.chats:
+        url = value(channel.url_env, "the chat's address for Apprise, such as its webhook URL")
+        if url:
+            try:
+                chat.service(url, channel.url_env)
+            except DeliveryError as exc:
+                missing.append(exc.reason)
+        urls[channel.name] = url
     user = password = ""
     if settings.email is not None and settings.email.user_env:
         user = value(settings.email.user_env, "the mail server's user name")
