@@ -3,9 +3,11 @@ in a file meant to be committed."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from tests.conftest import CONFIG, Project
+from tests.conftest import CONFIG, ROOT, Project
 
 GOOD = """
 [notify]
@@ -142,3 +144,24 @@ def test_an_unknown_key_gets_a_suggestion(project: Project) -> None:
         "(did you mean `subscribers`?)" in result.err
     )
     assert "[notify.email] needs `subscribers`" in result.err
+
+
+def _block(readme: str, after: str, fence: str) -> str:
+    start = readme.index(fence, readme.index(after)) + len(fence)
+    return readme[start : readme.index("```", start)]
+
+
+def test_the_readme_examples_are_valid(example: Project) -> None:
+    """The [notify] table and the subscribers file the README shows, added to the example."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = "## Telling subscribers: `statusgen notify`"
+    config = (example.root / "statusgen.toml").read_text(encoding="utf-8")
+    example.write("statusgen.toml", config + "\n" + _block(readme, section, "```toml\n"))
+    example.write("subscribers.txt", _block(readme, "### Email", "```\n"))
+    result = example.run("check", "--now", "2026-11-20T14:50:00Z")
+    assert result.code == 0, result.err
+    assert "subscribers.txt" not in result.err
+    # The example's own placeholder addresses are warned about; nothing in what was added is.
+    added = len(config.splitlines())
+    lines = [int(n) for n in re.findall(r"^statusgen\.toml:(\d+):", result.err, re.MULTILINE)]
+    assert lines and all(n <= added for n in lines), result.err
