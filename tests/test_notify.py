@@ -606,3 +606,18 @@ def test_check_names_a_bad_subscriber_line(site: Project) -> None:
     # A list kept out of the repository is notify's business, not check's.
     (site.root / "subscribers.txt").unlink()
     assert site.run("check", "--now", "2026-11-20T14:50:00Z").code == 0
+
+
+def test_a_failing_chat_counts_only_what_it_would_have_been_sent(
+    site: Project, receiver: Receiver
+) -> None:
+    assert notify(site, "2026-11-20T14:05:00Z")[0] == 0
+    receiver.always("/chat", 503)
+    code, _, err = notify(site)  # the incident opened: an update and a component change
+    assert code == 1
+    assert (
+        "statusgen: chat CHAT_URL failed: Apprise says: Failed to send JSON POST notification: "
+        "Servers are overloaded., error=503 (2 attempts)." in err
+    )
+    assert "1 update waits for it" in err
+    assert len(receiver.requests_to("/hook")) == 2  # the webhook had both, untroubled

@@ -56,4 +56,4 @@ def post(sender: apprise.Apprise, title: str, body: str, timeout: float) -> None
         log.propagate = kept
     if not delivered:
         reason = said.lines[-1] if said.lines else "the service did not accept the message"
-        raise DeliveryError(reason)
+        raise DeliveryError(f"Apprise says: {reason.rstrip('. ')}")

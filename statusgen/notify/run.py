@@ -157,7 +157,8 @@ class Run:
                         mailer = mailer or self._mailer(channel)
                         self._email(channel, event, mailer)
                 except DeliveryError as exc:
-                    self.failed[channel.name] = (exc.reason, len(pending) - index)
+                    waiting = sum(1 for e in pending[index:] if _for(channel, e))
+                    self.failed[channel.name] = (exc.reason, waiting)
                     return
                 if self.ledger.journaled:
                     self.ledger.save()
@@ -174,7 +175,7 @@ class Run:
         self.sent[channel.name] = self.sent.get(channel.name, 0) + number
 
     def _webhook(self, hook: Webhook, event: Event) -> None:
-        if hook.components is not None and not hook.components & event.components:
+        if not _for(hook, event):
             return self._skip(hook, event)
         if event.kind is EventKind.COMPONENT:
             body = component_payload(
@@ -199,9 +200,7 @@ class Run:
         return None
 
     def _chat(self, channel: Chat, event: Event) -> None:
-        if event.kind is EventKind.COMPONENT or (
-            channel.components is not None and not channel.components & event.components
-        ):
+        if not _for(channel, event):
             return self._skip(channel, event)
         assert event.incident is not None
         index = event.index if event.kind is EventKind.UPDATE else None
@@ -233,7 +232,7 @@ class Run:
         )
 
     def _email(self, email: Email, event: Event, mailer: Mailer) -> None:
-        if event.kind is EventKind.COMPONENT:
+        if not _for(email, event):
             return self._skip(email, event)
         reached = self.ledger.reached(email.name, event.key)
         recipients = [
@@ -343,6 +342,17 @@ class Run:
                 f"{'it' if waiting == 1 else 'them'}; the other channels are not held back."
             )
         return ExitCode.PROBLEMS if self.failed or self.refused else ExitCode.OK
+
+
+def _for(channel: Channel, event: Event) -> bool:
+    """Does the event concern the channel? A component's change goes to webhooks only (chat
+    and mail get the update that explains it); a channel that chose components gets what
+    affects them. Email subscribers choose for themselves, one by one."""
+    if isinstance(channel, Email):
+        return event.kind is not EventKind.COMPONENT
+    if isinstance(channel, Chat) and event.kind is EventKind.COMPONENT:
+        return False
+    return channel.components is None or bool(channel.components & event.components)
 
 
 def _history(events: list[Event]) -> str:
