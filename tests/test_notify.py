@@ -124,7 +124,7 @@ def test_the_first_run_records_history_and_sends_nothing(
         assert channel == {
             "sent": [
                 "2026-11-20-card-payments#update-20261120T141000Z",
-                "components/checkout#20261120T141000Z",
+                "components/checkout#2026-11-20-card-payments-began",
             ]
         }
     # Never a secret in the file meant to be committed.
@@ -621,3 +621,159 @@ def test_a_failing_chat_counts_only_what_it_would_have_been_sent(
     )
     assert "1 update waits for it" in err
     assert len(receiver.requests_to("/hook")) == 2  # the webhook had both, untroubled
+
+
+def test_a_renamed_file_does_not_send_its_history_again(
+    site: Project, receiver: Receiver, smtp_server: SmtpServer
+) -> None:
+    assert notify(site, "2026-11-20T14:05:00Z")[0] == 0
+    identified(site)
+    monitoring = site.run(
+        "update", SLUG, "--status", "monitoring", "The fix is out; we are watching payments.",
+        "--now", "2026-11-20T17:00:00Z",
+    )  # fmt: skip
+    assert monitoring.code == 0, monitoring.err
+    assert notify(site, "2026-11-20T17:05:00Z")[0] == 0
+    before = len(smtp_server.mails)
+    old = site.root / "incidents" / f"{SLUG}.md"
+    old.rename(site.root / "incidents" / "2026-11-20-card-payments-failing.md")
+    code, out, err = notify(site, "2026-11-20T17:10:00Z")
+    assert code == 0, err
+    assert (
+        "Not sent to email: 2 updates dated more than an hour before the newest it has had "
+        "(Card payments failing at checkout: Investigating (20 Nov 2026, 15:10 CET); Card "
+        "payments failing at checkout: Identified (20 Nov 2026, 15:40 CET)). They look new "
+        "only because a file was renamed, a time corrected or the time zone changed, so they "
+        "count as sent." in out
+    )
+    # Only what is within the hour before the newest goes again (here, the newest itself).
+    assert len(smtp_server.mails) - before == 2
+    assert notify(site, "2026-11-20T17:15:00Z")[1].startswith("Nothing new to send")
+
+
+def test_correcting_when_an_incident_ended_does_not_announce_the_change_again(
+    site: Project, receiver: Receiver
+) -> None:
+    assert notify(site, "2026-11-20T14:05:00Z")[0] == 0
+    resolved = site.run(
+        "update", SLUG, "--resolve", "Card payments work again.", "--now", "2026-11-20T15:00:00Z"
+    )
+    assert resolved.code == 0, resolved.err
+    assert notify(site, "2026-11-20T15:10:00Z")[0] == 0
+    changes = [verify(r, SECRET) for r in receiver.requests_to("/hook")]
+    assert [c["component_update"]["new_status"] for c in changes if "component_update" in c] == [
+        "partial_outage",
+        "operational",
+    ]
+    path = site.root / "incidents" / f"{SLUG}.md"
+    path.write_text(
+        path.read_text()
+        .replace("2026-11-20T15:00:00Z", "2026-11-20T14:58:00Z")
+        .replace("2026-11-20 15:00 UTC", "2026-11-20 14:58 UTC")
+    )
+    assert site.run("check", "--now", "2026-11-20T15:10:00Z").code == 0
+    assert notify(site, "2026-11-20T15:12:00Z")[0] == 0
+    hooks = [verify(r, SECRET) for r in receiver.requests_to("/hook")[len(changes) :]]
+    assert not [h for h in hooks if "component_update" in h]
+
+
+def test_an_address_beyond_ascii_goes_by_smtputf8_or_is_named(
+    site: Project, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site.write("subscribers.txt", "ann@customer.test\njörg@customer.test\nzed@customer.test\n")
+    assert notify(site)[0] == 0
+    identified(site)
+    assert notify(site)[0] == 0
+    assert sorted(r for m in smtp_server.mails for r in m.recipients) == [
+        "ann@customer.test",
+        "jörg@customer.test",
+        "zed@customer.test",
+    ]
+    assert b"To: j\xc3\xb6rg@customer.test" in smtp_server.mails[1].raw
+
+    import smtplib
+
+    offered = smtplib.SMTP.has_extn
+    monkeypatch.setattr(
+        smtplib.SMTP, "has_extn", lambda self, name: name != "smtputf8" and offered(self, name)
+    )
+    result = site.run(
+        "update", SLUG, "--status", "monitoring", "The fix is out.", "--now", "2026-11-20T14:45:00Z"
+    )
+    assert result.code == 0, result.err
+    code, _, err = notify(site)
+    assert code == 1
+    assert (
+        "statusgen: email: jörg@customer.test has letters beyond ASCII, and the mail server "
+        "does not accept such addresses (it does not offer SMTPUTF8)" in err
+    )
+    assert len(smtp_server.mails) == 5
+    assert notify(site)[1].startswith("Nothing new to send")
+
+
+def test_an_address_refused_for_now_waits_alone(
+    site: Project, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site.write("subscribers.txt", "ann@customer.test\nbob@customer.test\nzed@customer.test\n")
+    assert notify(site)[0] == 0
+    identified(site)
+    import smtplib  # the test server refuses only for good: greylisting is made here
+
+    sendmail = smtplib.SMTP.sendmail
+
+    def greylist(
+        self: smtplib.SMTP, sender: str, to: list[str], *args: object, **kw: object
+    ) -> object:
+        if to == ["bob@customer.test"] and greylisting:
+            raise smtplib.SMTPRecipientsRefused({"bob@customer.test": (450, b"Greylisted")})
+        return sendmail(self, sender, to, *args, **kw)  # type: ignore[arg-type]
+
+    greylisting = True
+    monkeypatch.setattr(smtplib.SMTP, "sendmail", greylist)
+    code, _, err = notify(site)
+    assert code == 1
+    assert (
+        "statusgen: email: the server refused bob@customer.test: 450 Greylisted (2 attempts); "
+        "that address is tried again at the next run" in err
+    )
+    assert sorted(r for m in smtp_server.mails for r in m.recipients) == [
+        "ann@customer.test",
+        "zed@customer.test",
+    ]
+    greylisting = False
+    code, out, err = notify(site)
+    assert code == 0, err
+    assert "Mailed 1 subscriber" in out
+    assert [m.recipients for m in smtp_server.mails][-1] == ("bob@customer.test",)
+
+
+def test_a_broken_email_template_is_named_before_anything_is_sent(
+    site: Project, receiver: Receiver
+) -> None:
+    assert notify(site)[0] == 0
+    identified(site)
+    site.write("templates/email.html", "<p>\n{{ update.text | nosuchfilter }}\n</p>\n")
+    result = site.run("check", "--now", "2026-11-20T14:50:00Z")
+    assert result.code == 1
+    assert "templates/email.html:2: error: the notification email cannot be drawn" in result.err
+    code, _, err = notify(site)
+    assert code == 1
+    assert "templates/email.html:2: error: the notification email cannot be drawn" in err
+    assert receiver.requests == []
+
+
+def test_a_webhook_address_with_a_token_lives_in_the_environment(
+    site: Project, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = (site.root / "statusgen.toml").read_text()
+    hook = receiver.url("/hook")
+    with_token = config.replace(f'url = "{hook}"', 'url_env = "HOOK_URL"')
+    site.write("statusgen.toml", with_token)
+    monkeypatch.setenv("HOOK_URL", hook + "?token=s3cr3t")
+    assert notify(site)[0] == 0
+    identified(site)
+    code, out, err = notify(site)
+    assert code == 0, err
+    assert "Sent to webhook HOOK_URL:" in out
+    assert receiver.requests_to("/hook")[0].query == "token=s3cr3t"
+    assert "s3cr3t" not in (site.root / "notified.json").read_text()

@@ -109,6 +109,18 @@ def test_the_spec_example_is_a_valid_configuration(project: Project) -> None:
             "retries = 0",
             "`retries` must be a whole number from 1 to 10",
         ),
+        (
+            'url = "https://hooks.status.test/status"',
+            'url = "https://ops:hunter2@hooks.status.test/status"',
+            "`url` holds a user or password, which would be written in statusgen.toml and the "
+            "ledger: put the whole address in an environment variable and name it with "
+            '`url_env`, e.g. `url_env = "STATUS_WEBHOOK_URL"`',
+        ),
+        (
+            'secret_env = "STATUS_WEBHOOK_SECRET"',
+            'url_env = "HOOK_URL"',
+            "give `url` or `url_env`, not both",
+        ),
     ],
 )
 def test_a_mistake_is_named_at_its_line(
@@ -165,3 +177,16 @@ def test_the_readme_examples_are_valid(example: Project) -> None:
     added = len(config.splitlines())
     lines = [int(n) for n in re.findall(r"^statusgen\.toml:(\d+):", result.err, re.MULTILINE)]
     assert lines and all(n <= added for n in lines), result.err
+
+
+def test_a_channel_configured_twice_is_an_error(project: Project) -> None:
+    text = CONFIG + GOOD + '\n[[notify.chat]]\nurl_env = "SLACK_URL"\n'
+    project.write("statusgen.toml", text)
+    result = project.run("check", "--now", "2026-11-20T14:50:00Z")
+    assert result.code == 1
+    first = _line(text, "[[notify.chat]]")
+    second = len(text.splitlines()) - 1
+    assert (
+        f"statusgen.toml:{second}: error: chat SLACK_URL is configured twice (first on line "
+        f"{first}): each would hide the other's record of what was sent" in result.err
+    )

@@ -46,13 +46,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         say(f"statusgen: {exc}")
         return ExitCode.USAGE
     except KeyboardInterrupt:
-        say("Stopped before finishing; nothing half-done was published.")
+        say(f"Stopped before finishing; {_SAFE.get(args.command, _PUBLISHED)}")
         return ExitCode.INTERRUPTED
     except Exception as exc:  # the person at 3 a.m. needs a sentence, not a traceback
         if os.environ.get("STATUSGEN_DEBUG"):
             raise
+        safe = _SAFE.get(args.command, _PUBLISHED)
         say(
-            f"statusgen: unexpected {type(exc).__name__}: {exc}. Nothing was published. "
+            f"statusgen: unexpected {type(exc).__name__}: {exc}. {safe[0].upper()}{safe[1:]} "
             "Set STATUSGEN_DEBUG=1 to see the details, and please report it."
         )
         return ExitCode.PROBLEMS
+
+
+_PUBLISHED = "nothing half-done was published."
+# What stays true when a command stops part way, for commands that publish nothing.
+_SAFE = {
+    "notify": "every message sent so far is in the ledger, and the next run sends the rest.",
+}

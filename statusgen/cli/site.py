@@ -76,10 +76,14 @@ def check(args: argparse.Namespace) -> ExitCode:
     email = config.notify.email if config else None
     # A mistake there would stop `notify` at the worst moment. The list may be kept out of the
     # repository (it holds customers' addresses), so only one that is there is checked.
-    if config is not None and email is not None and email.subscribers.exists():
+    if config is not None and email is not None:
+        from statusgen.notify.run import template_problems
         from statusgen.notify.subscribers import read_subscribers
 
-        read_subscribers(email.subscribers, config.site.components, result.problems)
+        if email.subscribers.exists():
+            read_subscribers(email.subscribers, config.site.components, result.problems)
+        if result.site is not None and result.theme is not None:
+            template_problems(config, result.site, result.theme, result.problems)
     return _summary(result, options.strict, "check")
 
 

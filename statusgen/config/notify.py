@@ -17,7 +17,7 @@ from statusgen.problems import Problems, suggest
 
 LEDGER = "notified.json"
 _NOTIFY_KEYS = ("ledger", "retries", "timeout", "webhook", "email", "chat")
-_WEBHOOK_KEYS = ("url", "secret_env", "components")
+_WEBHOOK_KEYS = ("url", "url_env", "secret_env", "components")
 _EMAIL_KEYS = ("smtp", "user_env", "password_env", "from", "subscribers", "unsubscribe")
 _CHAT_KEYS = ("url_env", "components")
 # Keys someone might reach for that would put a secret in a file meant to be committed.
@@ -34,16 +34,17 @@ SMTP_PORTS = {"smtp": 25, "smtps": 465}
 
 @dataclass(frozen=True)
 class Webhook:
-    url: str
+    url: str  # "": the address is in the environment, in `url_env`
     secret_env: str  # "": deliveries are not signed
     components: frozenset[str] | None  # None: every update
     line: int
+    url_env: str = ""  # for an address that holds a token
 
     @property
     def name(self) -> str:
-        """How the terminal and the ledger call it: its address holds no secret (the
-        secret, when there is one, is in the environment)."""
-        return f"webhook {self.url}"
+        """How the terminal and the ledger call it: an address written in the file holds
+        no secret (one that does is in `url_env`, and only the variable is named)."""
+        return f"webhook {self.url_env or self.url}"
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,17 @@ def read_notify(
             "`email` must be one table: write `[notify.email]`",
         )
         email = None
+    seen: dict[str, int] = {}
+    channels: list[Webhook | Chat] = [*webhooks, *chats]
+    for channel in channels:
+        if channel.name in seen:
+            problems.error(
+                path,
+                channel.line,
+                f"{channel.name} is configured twice (first on line {seen[channel.name]}): "
+                "each would hide the other's record of what was sent",
+            )
+        seen.setdefault(channel.name, channel.line)
     settings = NotifySettings(
         ledger=path.parent / ledger,
         webhooks=webhooks,
@@ -231,13 +243,29 @@ class _Reader:
         name = "notify.webhook"
         self.unknown(table, _WEBHOOK_KEYS, name, index)
         text = TextReader(self.path, table, name, self.lines, self.problems, index)
-        url = text.get("url", required=True)
+        url_env = self.env(text, "url_env")
+        url = text.get("url", required="url_env" not in table)
+        if url and url_env:
+            self.error(name, "url_env", index, "give `url` or `url_env`, not both")
+            return None
         if url and not re.match(r"^https?://[^/\s?#]+[^\s]*\Z", url):
             self.error(name, "url", index, f"`url` = `{url}` must be an http(s) address to POST to")
             return None
+        if "@" in urlsplit(url).netloc:
+            self.error(
+                name,
+                "url",
+                index,
+                "`url` holds a user or password, which would be written in statusgen.toml and "
+                "the ledger: put the whole address in an environment variable and name it with "
+                '`url_env`, e.g. `url_env = "STATUS_WEBHOOK_URL"`',
+            )
+            return None
         secret = self.env(text, "secret_env")
         chosen = self.chosen(table, name, index)
-        return Webhook(url, secret, chosen, self.lines.of(name, "", index)) if url else None
+        if not (url or url_env):
+            return None
+        return Webhook(url, secret, chosen, self.lines.of(name, "", index), url_env)
 
     def chat(self, table: dict[str, Any], index: int) -> Chat | None:
         name = "notify.chat"

@@ -17,7 +17,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import FrameType
 
@@ -36,6 +36,7 @@ SETTLE = 0.03
 MOST = 1.0
 FULL_COLLECTION_EVERY = 100
 LONGEST_WAIT = 24 * 60 * 60.0
+RETRY_NOTIFY = timedelta(minutes=1)
 
 
 class Watcher:
@@ -252,8 +253,9 @@ def follows_clock(builder: Builder) -> bool:
 
 
 def notify_after(builder: Builder, result: BuildResult) -> datetime | None:
-    """Tell subscribers what this build published; a failure is reported and the watch goes
-    on (the next build tries again). The next moment a reminder or a window falls due."""
+    """Tell subscribers what this build published, and name the next moment to build again
+    for them: when a reminder or a window falls due, or, after a failure, a minute from now
+    (a reminder that waited for the next save could miss its hour)."""
     site, theme, config = result.site, result.theme, builder.config
     if site is None or theme is None or config is None or not result.output:
         return None
@@ -262,12 +264,15 @@ def notify_after(builder: Builder, result: BuildResult) -> datetime | None:
     from statusgen.notify.send import send  # Apprise is slow to import: only when asked
 
     try:
-        send(config, site, theme)
+        sent = send(config, site, theme) == ExitCode.OK
     except Exception as exc:  # the page must keep updating whatever a channel does
         if os.environ.get("STATUSGEN_DEBUG"):
             traceback.print_exc()
-        say(
-            f"statusgen: notify stopped on a fault ({exc or type(exc).__name__}); it tries "
-            "again after the next build"
-        )
-    return next_due(site)
+        say(f"statusgen: notify stopped on a fault ({exc or type(exc).__name__})")
+        sent = False
+    due = next_due(site)
+    if sent:
+        return due
+    say("statusgen: notify tries again in a minute.")
+    again = datetime.now(UTC) + RETRY_NOTIFY
+    return min(due, again) if due is not None else again

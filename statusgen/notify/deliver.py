@@ -13,11 +13,16 @@ class DeliveryError(Exception):
     """A delivery did not arrive. `permanent`: trying again in this run would not help (a
     refused password, an address the server does not know); the update stays unsent."""
 
-    def __init__(self, reason: str, permanent: bool = False, refused: bool = False) -> None:
+    def __init__(
+        self, reason: str, permanent: bool = False, refused: bool = False, recipient: bool = False
+    ) -> None:
         super().__init__(reason)
         self.reason, self.permanent = reason, permanent or refused
         # The mail server refused this one address for good: the others still get theirs.
         self.refused = refused
+        # It concerns this one address only (refused for good, or for now): the others are
+        # still sent to.
+        self.recipient = recipient or refused
 
 
 def attempt(send: Callable[[], None], tries: int, pause: float = FIRST_PAUSE) -> int:

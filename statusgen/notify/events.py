@@ -75,8 +75,9 @@ def _reminder(incident: Incident, now: datetime) -> Event | None:
     if not incident.is_maintenance or start is None:
         return None
     at = start - REMINDER
-    announced = incident.updates[-1].time if incident.updates else incident.started
-    if not at <= now < start or announced >= at:
+    # With no update written, nobody announced it at all: all the more reason to remind.
+    announced = incident.updates[-1].time if incident.updates else None
+    if not at <= now < start or (announced is not None and announced >= at):
         return None
     if incident.resolved is not None and incident.resolved <= now:
         return None
@@ -92,12 +93,18 @@ def _spans(incident: Incident) -> tuple[datetime, datetime | None] | None:
     return (changes[0], changes[1]) if changes else None
 
 
+Mark = tuple[datetime, int, ComponentStatus, str]  # when, +1 begins / -1 ends, status, slug
+
+
 def _component_changes(site: Site) -> list[Event]:
     """Each component's status, swept through time: at every moment an incident starts or
-    ends, its status is the worst of the incidents holding it then."""
+    ends, its status is the worst of the incidents holding it then.
+
+    A change is known by the incident that made it and whether it began or ended, not by its
+    time: correcting when an incident was resolved must not announce the change again."""
     events: list[Event] = []
     for component in site.info.components:
-        marks: list[tuple[datetime, int, ComponentStatus]] = []
+        marks: list[Mark] = []
         for incident in site.by_component.get(component.id, ()):
             span = _spans(incident)
             if span is None:
@@ -105,22 +112,23 @@ def _component_changes(site: Site) -> list[Event]:
             status = dict(incident.components)[component.id]
             start, end = span
             if start <= site.now:
-                marks.append((start, 1, status))
+                marks.append((start, 1, status, incident.slug))
                 if end is not None and end <= site.now:
-                    marks.append((end, -1, status))
-        marks.sort(key=lambda m: m[0])
+                    marks.append((end, -1, status, incident.slug))
+        marks.sort(key=lambda m: (m[0], m[3]))
         holding = [0] * len(_RANKED)
         ranked = _RANKED
         current = ComponentStatus.OPERATIONAL
         for at, group in _by_time(marks):
-            for _, step, status in group:
+            for _, step, status, _ in group:
                 holding[status.severity] += step
             now = next(
                 (ranked[s] for s in range(len(ranked) - 1, 0, -1) if holding[s] > 0),
                 ComponentStatus.OPERATIONAL,
             )
             if now is not current:
-                key = f"components/{component.id}#{_compact(at)}"
+                _, step, _, slug = group[0]
+                key = f"components/{component.id}#{slug}-{'began' if step > 0 else 'ended'}"
                 events.append(
                     Event(key, EventKind.COMPONENT, at, None, 0, component.id, current, now)
                 )
@@ -128,10 +136,8 @@ def _component_changes(site: Site) -> list[Event]:
     return events
 
 
-def _by_time(
-    marks: list[tuple[datetime, int, ComponentStatus]],
-) -> list[tuple[datetime, list[tuple[datetime, int, ComponentStatus]]]]:
-    grouped: list[tuple[datetime, list[tuple[datetime, int, ComponentStatus]]]] = []
+def _by_time(marks: list[Mark]) -> list[tuple[datetime, list[Mark]]]:
+    grouped: list[tuple[datetime, list[Mark]]] = []
     for mark in marks:
         if grouped and grouped[-1][0] == mark[0]:
             grouped[-1][1].append(mark)

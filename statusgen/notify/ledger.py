@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from statusgen.atomic import write_atomic
 from statusgen.digest import digest
 
 FORMAT = 1
+_STAMP = re.compile(r"#(?:update|reminder)-(\d{8}T\d{6}Z)")
 ABOUT = (
     "What `statusgen notify` has sent, channel by channel: commit this file with the site, "
     "so that no update is ever sent twice. Do not edit it by hand."
@@ -68,6 +71,13 @@ class Ledger:
 
     def has(self, channel: str, key: str) -> bool:
         return key in self.sent.get(channel, ())
+
+    def latest(self, channel: str) -> datetime | None:
+        """The newest moment among the updates and reminders the channel has had (their keys
+        end in their time, `…#update-20261120T144000Z`)."""
+        times = (_STAMP.search(key) for key in self.sent.get(channel, ()))
+        found = max((t.group(1) for t in times if t is not None), default=None)
+        return datetime.strptime(found, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC) if found else None
 
     def reached(self, channel: str, key: str) -> set[str]:
         """The recipients (as `recipient_key`s) an update has already reached."""

@@ -3,9 +3,11 @@ oldest first, each delivery recorded before the next one starts."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, formataddr
@@ -18,7 +20,7 @@ from statusgen.config import Config
 from statusgen.config.notify import Channel, Chat, Email, Webhook
 from statusgen.digest import digest
 from statusgen.lock import writing
-from statusgen.model import Site, Theme
+from statusgen.model import Incident, Site, Theme, Update
 from statusgen.notify import chat, webhooks
 from statusgen.notify.deliver import DeliveryError, attempt
 from statusgen.notify.events import Event, EventKind, due
@@ -30,10 +32,13 @@ from statusgen.outputs.api import Now, api_now
 from statusgen.outputs.hooks import chat_message, component_payload, incident_payload
 from statusgen.outputs.mail import Mail, render_mail
 from statusgen.outputs.templates import TemplateCache, templates_digest
-from statusgen.problems import ExitCode
+from statusgen.problems import ExitCode, Problems, RenderError
 from statusgen.terminal import say
 
 WAITING = "Waiting for another `statusgen notify` in this site to finish..."
+# How far before the newest update a channel has had a new one may be dated and still be
+# sent: an update written a little after the moment it names.
+STALE = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,7 @@ class Secrets:
 
     webhook_keys: dict[str, bytes | None]
     chat_urls: dict[str, str]
+    webhook_urls: dict[str, str]
     smtp_user: str = ""
     smtp_password: str = ""
 
@@ -58,10 +64,17 @@ def read_secrets(config: Config, environ: Mapping[str, str]) -> tuple[Secrets, l
         return found.strip()
 
     keys: dict[str, bytes | None] = {}
+    addresses: dict[str, str] = {}
     for hook in settings.webhooks:
         keys[hook.name] = None
+        addresses[hook.name] = hook.url
+        if hook.url_env:
+            url = value(hook.url_env, "the webhook's address")
+            if url and not re.match(r"^https?://[^/\s?#]+\S*\Z", url):
+                missing.append(f"{hook.url_env} does not hold an http(s) address to POST to")
+            addresses[hook.name] = url
         if hook.secret_env:
-            secret = value(hook.secret_env, f"the signing secret for {hook.url}")
+            secret = value(hook.secret_env, f"the signing secret for {hook.name}")
             if secret:
                 try:
                     keys[hook.name] = secret_bytes(secret)
@@ -80,7 +93,30 @@ def read_secrets(config: Config, environ: Mapping[str, str]) -> tuple[Secrets, l
     if settings.email is not None and settings.email.user_env:
         user = value(settings.email.user_env, "the mail server's user name")
         password = value(settings.email.password_env, "the mail server's password")
-    return Secrets(keys, urls, user, password), missing
+    return Secrets(keys, urls, addresses, user, password), missing
+
+
+def template_problems(config: Config, site: Site, theme: Theme, problems: Problems) -> None:
+    """Draw a mail of the newest update, and a reminder, as a run would: a theme's broken
+    `email.txt` or `email.html` is named at its line before anything is sent."""
+    email = config.notify.email
+    if email is None:
+        return
+    info = site.info
+    env = TemplateCache().environment(theme, templates_digest(theme), info.timezone, info.zone)
+    samples: list[tuple[Incident, Update | None]] = []
+    latest = next((i for i in site.incidents if i.updates), None)
+    if latest is not None:
+        samples.append((latest, latest.updates[0]))
+    work = next((i for i in site.incidents if i.is_maintenance), None)
+    if work is not None:
+        samples.append((work, None))
+    for incident, update in samples:
+        try:
+            render_mail(env, site, incident, update, None, email.unsubscribe)
+        except RenderError as exc:
+            problems.error(exc.path, exc.line, f"the notification email cannot be drawn: {exc}")
+            return
 
 
 @dataclass
@@ -94,8 +130,9 @@ class Run:
     ledger: Ledger
     now: Now = field(init=False)
     sent: dict[str, int] = field(default_factory=dict)
-    failed: dict[str, tuple[str, int]] = field(default_factory=dict)
+    failed: dict[str, tuple[str, int, bool]] = field(default_factory=dict)
     refused: list[str] = field(default_factory=list)
+    deferred: list[str] = field(default_factory=list)
     _mails: dict[tuple[str, tuple[str, ...] | None], Mail] = field(default_factory=dict)
     _messages: dict[tuple[str, tuple[str, ...] | None], bytes] = field(default_factory=dict)
     _env: jinja2.Environment | None = None
@@ -122,20 +159,51 @@ class Run:
         if not self.dry_run:
             self.ledger.save()
         for channel in channels:
-            self._channel(channel, [e for e in events if not self.ledger.has(channel.name, e.key)])
+            pending = [e for e in events if not self.ledger.has(channel.name, e.key)]
+            self._channel(channel, self._not_stale(channel, pending))
         if not self.dry_run:
             self.ledger.save()  # what was skipped as not for a channel
         return self._summary()
+
+    def _not_stale(self, channel: Channel, pending: list[Event]) -> list[Event]:
+        """Updates dated well before the newest this channel already has are not news: a
+        renamed file, a corrected time or a changed time zone gives old updates new keys, and
+        customers must not be told them twice. They are recorded, and named, not sent."""
+        latest = self.ledger.latest(channel.name)
+        if latest is None:
+            return pending
+        stale = [
+            e
+            for e in pending
+            if e.at < latest - STALE
+            and _for(channel, e)
+            and not self.ledger.reached(channel.name, e.key)  # a batch begun is finished
+        ]
+        if not stale:
+            return pending
+        self.ledger.record(channel.name, [e.key for e in stale])
+        counted = "would count" if self.dry_run else "count"
+        shown = "; ".join(describe(self.site, e) for e in stale[:3])
+        more = f" and {len(stale) - 3} more" if len(stale) > 3 else ""
+        print(
+            f"Not sent to {channel.name}: {words.count(len(stale), 'update', 'updates')} "
+            f"dated more than an hour before the newest it has had ({shown}{more}). They "
+            "look new only because a file was renamed, a time corrected or the time zone "
+            f"changed, so they {counted} as sent."
+        )
+        gone = {e.key for e in stale}
+        return [e for e in pending if e.key not in gone]
 
     def _first(self, channels: tuple[Channel, ...], keys: list[str], history: str) -> ExitCode:
         """No ledger: everything before now is history, not news."""
         for channel in channels:
             self.ledger.record(channel.name, keys)
         verb = "Would record" if self.dry_run else "Recorded"
+        sent = "would send" if self.dry_run else "sent"
         print(
             f"No ledger yet ({self.ledger.path.name}): {verb.lower()} the {history} as "
             "already sent to "
-            f"{words.count(len(channels), 'channel', 'channels')}, and sent nothing. "
+            f"{words.count(len(channels), 'channel', 'channels')}, and {sent} nothing. "
             "From now on each new update is sent once."
         )
         if not self.dry_run:
@@ -158,7 +226,7 @@ class Run:
                         self._email(channel, event, mailer)
                 except DeliveryError as exc:
                     waiting = sum(1 for e in pending[index:] if _for(channel, e))
-                    self.failed[channel.name] = (exc.reason, waiting)
+                    self.failed[channel.name] = (exc.reason, waiting, exc.permanent)
                     return
                 if self.ledger.journaled:
                     self.ledger.save()
@@ -186,12 +254,14 @@ class Run:
             body = incident_payload(self.site, self.now, event.incident, event.index)
         message_id = "msg_" + digest(hook.name, event.key)
         if self.dry_run:
-            print(f"Would POST to {hook.url} (webhook-id {message_id}):\n{body.decode()}\n")
+            where = hook.url or hook.url_env
+            print(f"Would POST to {where} (webhook-id {message_id}):\n{body.decode()}\n")
             return None
         key = self.secrets.webhook_keys.get(hook.name)
         timeout = self.config.notify.timeout
+        url = self.secrets.webhook_urls[hook.name]
         attempt(
-            lambda: webhooks.post(hook.url, body, message_id, key, timeout),
+            lambda: webhooks.post(url, body, message_id, key, timeout),
             self.config.notify.retries,
         )
         self.ledger.delivered(hook.name, event.key)
@@ -244,6 +314,7 @@ class Run:
             self._preview(email, event, recipients)
             return None
         tries = self.config.notify.retries
+        mailed = later = 0
         for subscriber in recipients:
             data = addressed(self._message(email, event, subscriber), subscriber.address)
 
@@ -252,16 +323,22 @@ class Run:
 
             try:
                 attempt(send, tries)
+                mailed += 1
             except DeliveryError as exc:
-                if not exc.refused:
+                if not exc.recipient:
                     raise
-                self.refused.append(exc.reason)  # this address only: the others still get it
+                if not exc.refused:  # for now: this address waits for the next run
+                    self.deferred.append(exc.reason)
+                    later += 1
+                    continue
+                self.refused.append(exc.reason)  # for good: not tried again
             self.ledger.delivered(email.name, event.key, recipient_key(subscriber.address))
-        self.ledger.finished(email.name, event.key)
-        if recipients:
-            self._count(email, len(recipients))
+        if not later:
+            self.ledger.finished(email.name, event.key)
+        if mailed:
+            self._count(email, mailed)
             print(
-                f"Mailed {words.count(len(recipients), 'subscriber', 'subscribers')}: "
+                f"Mailed {words.count(mailed, 'subscriber', 'subscribers')}: "
                 f"{describe(self.site, event)}"
             )
         return None
@@ -318,9 +395,10 @@ class Run:
         message["Subject"] = mail.subject
         message["Date"] = format_datetime(self.site.now)
         message["Message-ID"] = mail.message_id
-        if mail.thread_id != mail.message_id:
-            message["In-Reply-To"] = mail.thread_id
-            message["References"] = mail.thread_id
+        # Every mail of an incident, the first too, names one root that is never sent: each
+        # client then files them as one conversation, whichever arrive and in what order.
+        message["In-Reply-To"] = mail.thread_id
+        message["References"] = mail.thread_id
         message["List-Unsubscribe"] = f"<{email.unsubscribe}>"
         host = urlsplit(self.site.info.base_url).hostname or "localhost"
         message["List-Id"] = formataddr((self.site.info.title, f"status.{host}"))
@@ -334,14 +412,21 @@ class Run:
             print(f"Nothing new to send: {self.ledger.path.name} holds every update.")
         for reason in self.refused:
             say(f"statusgen: email: {reason}; correct or remove that address in the subscribers")
-        for name, (reason, waiting) in self.failed.items():
+        for reason in self.deferred:
+            say(f"statusgen: email: {reason}; that address is tried again at the next run")
+        for name, (reason, waiting, permanent) in self.failed.items():
+            them = "it" if waiting == 1 else "them"
+            then = (
+                f"correct this, then run `statusgen notify` to send {them}"
+                if permanent
+                else f"run `statusgen notify` again to send {them}"
+            )
             say(
                 f"statusgen: {name} failed: {reason}. "
-                f"{words.count(waiting, 'update waits', 'updates wait')} for it: run "
-                "`statusgen notify` again to send "
-                f"{'it' if waiting == 1 else 'them'}; the other channels are not held back."
+                f"{words.count(waiting, 'update waits', 'updates wait')} for it: {then}; "
+                "the other channels are not held back."
             )
-        return ExitCode.PROBLEMS if self.failed or self.refused else ExitCode.OK
+        return ExitCode.PROBLEMS if self.failed or self.refused or self.deferred else ExitCode.OK
 
 
 def _for(channel: Channel, event: Event) -> bool:

@@ -8,7 +8,7 @@ import os
 from statusgen.config import Config
 from statusgen.model import Site, Theme
 from statusgen.notify.ledger import LedgerError
-from statusgen.notify.run import read_secrets, run
+from statusgen.notify.run import read_secrets, run, template_problems
 from statusgen.notify.subscribers import read_subscribers
 from statusgen.problems import ExitCode, Problems
 from statusgen.terminal import print_problems, say
@@ -27,8 +27,9 @@ def send(config: Config, site: Site, theme: Theme, dry_run: bool = False) -> Exi
     subscribers = (
         read_subscribers(email.subscribers, config.site.components, problems) if email else []
     )
+    template_problems(config, site, theme, problems)
     if problems.errors:
-        print_problems(problems, f"{NOTHING_SENT} Correct the subscribers, then notify again.")
+        print_problems(problems, f"{NOTHING_SENT} Correct the errors above, then notify again.")
         return ExitCode.PROBLEMS
     secrets, missing = read_secrets(config, os.environ)
     if missing and not dry_run:

@@ -49,8 +49,10 @@ def post(url: str, body: bytes, message_id: str, key: bytes | None, timeout: flo
         if 300 <= code < 400:
             where = exc.headers.get("Location", "")
             raise DeliveryError(
-                f"the receiver answered {code} {exc.reason}: webhooks are not redirected; "
-                f"set `url` to the new address{f' ({where})' if where else ''}",
+                f"the receiver answered {code} {exc.reason}, pointing elsewhere"
+                f"{f' ({where})' if where else ''}: a webhook is not redirected, since its "
+                "payload would be lost. Ask the receiver's owner which address to use; a "
+                "changed `url` is a new webhook, which starts from the next update",
                 permanent=True,
             ) from None
         raise DeliveryError(f"the receiver answered {code} {exc.reason}", permanent) from None

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from statusgen import statuspage, urls, words
@@ -57,7 +57,7 @@ def component_payload(
     component = now.component(component_id)
     component.update(status=new.value, updated_at=when)
     change = {
-        "id": f"{component_id}-{at:%Y%m%dt%H%M%Sz}",
+        "id": f"{component_id}-{at.astimezone(UTC):%Y%m%dt%H%M%Sz}",
         "component_id": component_id,
         "old_status": old.value,
         "new_status": new.value,
