@@ -777,3 +777,15 @@ def test_a_webhook_address_with_a_token_lives_in_the_environment(
     assert "Sent to webhook HOOK_URL:" in out
     assert receiver.requests_to("/hook")[0].query == "token=s3cr3t"
     assert "s3cr3t" not in (site.root / "notified.json").read_text()
+
+
+def test_a_dry_run_makes_not_even_the_ledgers_folder(site: Project) -> None:
+    config = (site.root / "statusgen.toml").read_text()
+    site.write(
+        "statusgen.toml", config.replace("[notify]\n", '[notify]\nledger = "state/notified.json"\n')
+    )
+    code, out, _ = notify(site, "2026-11-20T14:50:00Z", "--dry-run")
+    assert code == 0
+    assert "No ledger yet (notified.json): would record" in out
+    assert "and would send nothing" in out
+    assert not (site.root / "state").exists()

@@ -3,6 +3,7 @@ oldest first, each delivery recorded before the next one starts."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -477,7 +478,13 @@ def run(
     """Send what is new, holding the site's lock so that two runs never send twice."""
     settings = config.notify
     assert settings.ledger is not None
-    with writing(settings.ledger.parent, WAITING):
+    # A dry run changes nothing, not even by making the ledger's folder to lock.
+    held = (
+        contextlib.nullcontext()
+        if dry_run and not settings.ledger.parent.is_dir()
+        else writing(settings.ledger.parent, WAITING)
+    )
+    with held:
         ledger = Ledger.open(settings.ledger)
         try:
             return Run(config, site, theme, subscribers, secrets, dry_run, ledger).go()
