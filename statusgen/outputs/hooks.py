@@ -29,8 +29,10 @@ def _dump(data: dict[str, Any]) -> bytes:
 
 
 def incident_payload(site: Site, now: Now, incident: Incident, index: int) -> bytes:
-    """The incident as it stood when update `index` (newest first) was posted: that update
-    first in `incident_updates`, and nothing said after it."""
+    """The incident's updates and status as they stood when update `index` (newest first)
+    was posted: that update first in `incident_updates`, and nothing said after it. Its
+    components and the page's indicator are as they are now (an update sent late, in a
+    catch-up run, carries today's)."""
     data = incident_data(site, now, incident)
     if index:
         update = incident.updates[index]
