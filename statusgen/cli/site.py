@@ -77,7 +77,7 @@ def check(args: argparse.Namespace) -> ExitCode:
     # A mistake there would stop `notify` at the worst moment. The list may be kept out of the
     # repository (it holds customers' addresses), so only one that is there is checked.
     if config is not None and email is not None:
-        from statusgen.notify.run import template_problems
+        from statusgen.notify.preflight import template_problems
         from statusgen.notify.subscribers import read_subscribers
 
         if email.subscribers.exists():

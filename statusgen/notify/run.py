@@ -4,9 +4,7 @@ oldest first, each delivery recorded before the next one starts."""
 from __future__ import annotations
 
 import contextlib
-import re
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email.message import EmailMessage
@@ -21,103 +19,25 @@ from statusgen.config import Config
 from statusgen.config.notify import Channel, Chat, Email, Webhook
 from statusgen.digest import digest
 from statusgen.lock import writing
-from statusgen.model import Incident, Site, Theme, Update
+from statusgen.model import Site, Theme
 from statusgen.notify import chat, webhooks
 from statusgen.notify.deliver import DeliveryError, attempt
 from statusgen.notify.events import Event, EventKind, due
 from statusgen.notify.ledger import Ledger, recipient_key
 from statusgen.notify.mailer import Mailer, Server, addressed
-from statusgen.notify.signing import SecretError, secret_bytes
+from statusgen.notify.preflight import Secrets
 from statusgen.notify.subscribers import Subscriber
 from statusgen.outputs.api import Now, api_now
 from statusgen.outputs.hooks import chat_message, component_payload, incident_payload
 from statusgen.outputs.mail import Mail, render_mail
 from statusgen.outputs.templates import TemplateCache, templates_digest
-from statusgen.problems import ExitCode, Problems, RenderError
+from statusgen.problems import ExitCode
 from statusgen.terminal import say
 
 WAITING = "Waiting for another `statusgen notify` in this site to finish..."
 # How far before the newest update a channel has had a new one may be dated and still be
 # sent: an update written a little after the moment it names.
 STALE = timedelta(hours=1)
-
-
-@dataclass(frozen=True)
-class Secrets:
-    """The values the environment holds for the names in `[notify]`."""
-
-    webhook_keys: dict[str, bytes | None]
-    chat_urls: dict[str, str]
-    webhook_urls: dict[str, str]
-    smtp_user: str = ""
-    smtp_password: str = ""
-
-
-def read_secrets(config: Config, environ: Mapping[str, str]) -> tuple[Secrets, list[str]]:
-    """Every variable `[notify]` names, and a sentence for each one missing or malformed."""
-    settings, missing = config.notify, []
-    where = f"(named in {config.path.name})"
-
-    def value(variable: str, what: str) -> str:
-        found = environ.get(variable, "")
-        if not found.strip():
-            missing.append(f"{variable} is not set: it should hold {what} {where}")
-        return found.strip()
-
-    keys: dict[str, bytes | None] = {}
-    addresses: dict[str, str] = {}
-    for hook in settings.webhooks:
-        keys[hook.name] = None
-        addresses[hook.name] = hook.url
-        if hook.url_env:
-            url = value(hook.url_env, "the webhook's address")
-            if url and not re.match(r"^https?://[^/\s?#]+\S*\Z", url):
-                missing.append(f"{hook.url_env} does not hold an http(s) address to POST to")
-            addresses[hook.name] = url
-        if hook.secret_env:
-            secret = value(hook.secret_env, f"the signing secret for {hook.name}")
-            if secret:
-                try:
-                    keys[hook.name] = secret_bytes(secret)
-                except SecretError as exc:
-                    missing.append(f"{hook.secret_env} {exc}")
-    urls: dict[str, str] = {}
-    for channel in settings.chats:
-        url = value(channel.url_env, "the chat's address for Apprise, such as its webhook URL")
-        if url:
-            try:
-                chat.service(url, channel.url_env)
-            except DeliveryError as exc:
-                missing.append(exc.reason)
-        urls[channel.name] = url
-    user = password = ""
-    if settings.email is not None and settings.email.user_env:
-        user = value(settings.email.user_env, "the mail server's user name")
-        password = value(settings.email.password_env, "the mail server's password")
-    return Secrets(keys, urls, addresses, user, password), missing
-
-
-def template_problems(config: Config, site: Site, theme: Theme, problems: Problems) -> None:
-    """Draw a mail of the newest update, and a reminder, as a run would: a theme's broken
-    `email.txt` or `email.html` is named at its line before anything is sent."""
-    email = config.notify.email
-    if email is None:
-        return
-    info = site.info
-    env = TemplateCache().environment(theme, templates_digest(theme), info.timezone, info.zone)
-    samples: list[tuple[Incident, Update | None]] = []
-    latest = next((i for i in site.incidents if i.updates), None)
-    if latest is not None:
-        samples.append((latest, latest.updates[0]))
-    work = next((i for i in site.incidents if i.is_maintenance), None)
-    if work is not None:
-        samples.append((work, None))
-    for incident, update in samples:
-        try:
-            render_mail(env, site, incident, update, None, email.unsubscribe)
-        except RenderError as exc:
-            problems.error(exc.path, exc.line, f"the notification email cannot be drawn: {exc}")
-            return
 
 
 @dataclass

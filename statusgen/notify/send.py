@@ -8,7 +8,8 @@ import os
 from statusgen.config import Config
 from statusgen.model import Site, Theme
 from statusgen.notify.ledger import LedgerError
-from statusgen.notify.run import read_secrets, run, template_problems
+from statusgen.notify.preflight import read_secrets, template_problems
+from statusgen.notify.run import run
 from statusgen.notify.subscribers import read_subscribers
 from statusgen.problems import ExitCode, Problems
 from statusgen.terminal import print_problems, say
