@@ -7,6 +7,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import jinja2
+
 from statusgen.config import Config
 from statusgen.model import Incident, Site, Theme, Update
 from statusgen.notify import chat
@@ -78,8 +80,7 @@ def template_problems(config: Config, site: Site, theme: Theme, problems: Proble
     email = config.notify.email
     if email is None:
         return
-    info = site.info
-    env = TemplateCache().environment(theme, templates_digest(theme), info.timezone, info.zone)
+    env = mail_environment(site, theme)
     samples: list[tuple[Incident, Update | None]] = []
     latest = next((i for i in site.incidents if i.updates), None)
     if latest is not None:
@@ -93,3 +94,9 @@ def template_problems(config: Config, site: Site, theme: Theme, problems: Proble
         except RenderError as exc:
             problems.error(exc.path, exc.line, f"the notification email cannot be drawn: {exc}")
             return
+
+
+def mail_environment(site: Site, theme: Theme) -> jinja2.Environment:
+    """The theme's templates with the site's zone, for drawing mails."""
+    info = site.info
+    return TemplateCache().environment(theme, templates_digest(theme), info.timezone, info.zone)

@@ -25,12 +25,11 @@ from statusgen.notify.deliver import DeliveryError, attempt
 from statusgen.notify.events import Event, EventKind, due
 from statusgen.notify.ledger import Ledger, recipient_key
 from statusgen.notify.mailer import Mailer, Server, addressed
-from statusgen.notify.preflight import Secrets
+from statusgen.notify.preflight import Secrets, mail_environment
 from statusgen.notify.subscribers import Subscriber
 from statusgen.outputs.api import Now, api_now
 from statusgen.outputs.hooks import chat_message, component_payload, incident_payload
 from statusgen.outputs.mail import Mail, render_mail
-from statusgen.outputs.templates import TemplateCache, templates_digest
 from statusgen.problems import ExitCode
 from statusgen.terminal import say
 
@@ -54,8 +53,6 @@ class Run:
     failed: dict[str, tuple[str, int, bool]] = field(default_factory=dict)
     refused: list[str] = field(default_factory=list)
     deferred: list[str] = field(default_factory=list)
-    _mails: dict[tuple[str, tuple[str, ...] | None], Mail] = field(default_factory=dict)
-    _messages: dict[tuple[str, tuple[str, ...] | None], bytes] = field(default_factory=dict)
     _env: jinja2.Environment | None = None
 
     def __post_init__(self) -> None:
@@ -226,18 +223,24 @@ class Run:
         if not _for(email, event):
             return self._skip(email, event)
         reached = self.ledger.reached(email.name, event.key)
+        affected = event.components
         recipients = [
             s
             for s in self.subscribers
-            if s.wants(event.components) and recipient_key(s.address) not in reached
+            if s.wants(affected) and recipient_key(s.address) not in reached
         ]
         if self.dry_run:
             self._preview(email, event, recipients)
             return None
         tries = self.config.notify.retries
         mailed = later = 0
+        # One message for everyone who chose the same components, but its `To`.
+        messages: dict[tuple[str, ...] | None, bytes] = {}
         for subscriber in recipients:
-            data = addressed(self._message(email, event, subscriber), subscriber.address)
+            topics = self._topics(subscriber)
+            if topics not in messages:
+                messages[topics] = self._compose(email, self._mail(email, event, topics))
+            data = addressed(messages[topics], subscriber.address)
 
             def send(to: str = subscriber.address, data: bytes = data) -> None:
                 mailer.send(email.sender, to, data)
@@ -283,32 +286,12 @@ class Run:
         return tuple(c.name for c in info.components if c.id in subscriber.components)
 
     def _mail(self, email: Email, event: Event, topics: tuple[str, ...] | None) -> Mail:
-        found = self._mails.get((event.key, topics))
-        if found is None:
-            assert event.incident is not None
-            if self._env is None:
-                info = self.site.info
-                self._env = TemplateCache().environment(
-                    self.theme, templates_digest(self.theme), info.timezone, info.zone
-                )
-            found = render_mail(
-                self._env, self.site, event.incident, event.update, topics, email.unsubscribe
-            )
-            self._mails = {(event.key, topics): found} | (
-                self._mails if len(self._mails) < 64 else {}
-            )
-        return found
-
-    def _message(self, email: Email, event: Event, subscriber: Subscriber) -> bytes:
-        """The message for everyone who chose what `subscriber` chose, but its `To`."""
-        topics = self._topics(subscriber)
-        found = self._messages.get((event.key, topics))
-        if found is None:
-            found = self._compose(email, self._mail(email, event, topics))
-            self._messages = {(event.key, topics): found} | (
-                self._messages if len(self._messages) < 64 else {}
-            )
-        return found
+        assert event.incident is not None
+        if self._env is None:
+            self._env = mail_environment(self.site, self.theme)
+        return render_mail(
+            self._env, self.site, event.incident, event.update, topics, email.unsubscribe
+        )
 
     def _compose(self, email: Email, mail: Mail) -> bytes:
         message = EmailMessage()
