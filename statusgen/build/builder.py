@@ -271,20 +271,15 @@ def published_model(
     config = load_config(builder.config_path, problems)
     if config is None:
         return None, problems
-    moment = (
-        datetime.now(UTC).replace(microsecond=0)
-        if real_clock and not builder.now
-        else builder._now(config)
-    )
-    coach = coach_for(config.path, config.coach, problems)
-    cache = builder._parse_cache(config, builder.site_output(config), coach)
-    incidents = load_incidents(config, problems, cache, coach, moment)
-    gc.freeze()  # as in a build: the collector would walk the whole model again and again
-    theme = load_theme(config.templates_dir, problems)
-    if problems.errors:
+    if real_clock and not builder.now:
+        moment = datetime.now(UTC).replace(microsecond=0)
+    else:
+        moment = builder._now(config)
+    loaded = builder._load(config, builder.site_output(config), problems, moment)
+    if loaded is None:
         return None, problems
-    site = Site(config.site, tuple(i for i in incidents if not i.draft), moment)
-    return (config, site, theme), problems
+    incidents, theme, _ = loaded
+    return (config, Site(config.site, builder._shown(incidents), moment), theme), problems
 
 
 def build(options: BuildOptions) -> BuildResult:
