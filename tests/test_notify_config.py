@@ -190,3 +190,13 @@ def test_a_channel_configured_twice_is_an_error(project: Project) -> None:
         f"statusgen.toml:{second}: error: chat SLACK_URL is configured twice (first on line "
         f"{first}): each would hide the other's record of what was sent" in result.err
     )
+
+
+def test_notify_without_notify_says_where_to_start(project: Project) -> None:
+    result = project.run("notify", "--now", "2026-11-20T14:50:00Z")
+    assert result.code == 2
+    assert (
+        "statusgen: statusgen.toml has no [notify]: add a webhook, email or chat channel "
+        '(the README\'s "Telling subscribers" shows each)' in result.err
+    )
+    assert project.run("watch", "--notify").code == 2

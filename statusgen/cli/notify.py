@@ -6,8 +6,8 @@ import argparse
 
 from statusgen.build import BuildOptions, published_model
 from statusgen.cli.site import config_path
-from statusgen.notify.send import NOTHING_SENT, send
-from statusgen.problems import ExitCode, Problems, UsageError
+from statusgen.notify.send import NOTHING_SENT, require_channels, send
+from statusgen.problems import ExitCode, Problems
 from statusgen.terminal import print_problems
 
 
@@ -22,11 +22,7 @@ def notify(args: argparse.Namespace) -> ExitCode:
         )
         return ExitCode.PROBLEMS
     config, site, theme = model
-    if config.notify.ledger is None:
-        raise UsageError(
-            f"{config.path.name} has no [notify]: add a webhook, email or chat channel "
-            '(the README\'s "Telling subscribers" shows each)'
-        )
+    require_channels(config)
     # The writing coach's advice on incidents is the build's to give; here, only what
     # concerns notify's own settings.
     print_problems(Problems([p for p in problems.items if p.path == config.path]))

@@ -119,18 +119,14 @@ def watch(args: argparse.Namespace) -> ExitCode:
 
 def _ready_to_notify(path: Path) -> bool:
     """`watch --notify` checks its channels before the first build, not at the first update."""
-    from statusgen.notify.send import missing_secrets
+    from statusgen.notify.send import missing_secrets, require_channels
 
     problems = Problems()
     config = load_config(path, problems)
     if config is None:
         print_problems(problems, "Nothing was built or sent.")
         return False
-    if config.notify.ledger is None:
-        raise UsageError(
-            f"--notify: {config.path.name} has no [notify]: add a webhook, email or chat "
-            'channel (the README\'s "Telling subscribers" shows each)'
-        )
+    require_channels(config)
     missing = missing_secrets(config)
     for sentence in missing:
         say(f"statusgen: {sentence}")

@@ -11,10 +11,18 @@ from statusgen.notify.ledger import LedgerError
 from statusgen.notify.preflight import read_secrets, template_problems
 from statusgen.notify.run import run
 from statusgen.notify.subscribers import read_subscribers
-from statusgen.problems import ExitCode, Problems
+from statusgen.problems import ExitCode, Problems, UsageError
 from statusgen.terminal import print_problems, say
 
 NOTHING_SENT = "Nothing was sent."
+
+
+def require_channels(config: Config) -> None:
+    if config.notify.ledger is None:
+        raise UsageError(
+            f"{config.path.name} has no [notify]: add a webhook, email or chat channel "
+            '(the README\'s "Telling subscribers" shows each)'
+        )
 
 
 def missing_secrets(config: Config) -> list[str]:
