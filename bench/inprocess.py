@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import time
 from collections.abc import Callable
@@ -31,3 +32,15 @@ def loaded(folder: Path) -> tuple[Config, Site]:
     assert config is not None
     now = resolve_now(NOW, config.site.zone)
     return config, Site(config.site, load_incidents(config, problems), now)
+
+
+def main(doc: str, cost: Callable[[int, int], None]) -> None:
+    """The command line every in-process bench shares: counts of incidents, and --runs."""
+    parser = argparse.ArgumentParser(
+        description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("counts", nargs="*", type=int, default=[1000, 10000])
+    parser.add_argument("--runs", type=int, default=5, help="timings of each part (default 5)")
+    args = parser.parse_args()
+    for count in args.counts:
+        cost(count, args.runs)

@@ -12,11 +12,10 @@ so each can be read as a share of it.
 
 from __future__ import annotations
 
-import argparse
 import tempfile
 from pathlib import Path
 
-from inprocess import loaded, median_ms
+from inprocess import loaded, main, median_ms
 
 from bench import clean, make_site, timed_build
 from statusgen import urls
@@ -66,16 +65,5 @@ def report_cost(count: int, runs: int) -> None:
         )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("counts", nargs="*", type=int, default=[1000, 10000])
-    parser.add_argument("--runs", type=int, default=5, help="timings of each part (default 5)")
-    args = parser.parse_args()
-    for count in args.counts:
-        report_cost(count, args.runs)
-
-
 if __name__ == "__main__":
-    main()
+    main(__doc__, report_cost)
