@@ -152,8 +152,9 @@ class Ledger:
             raise LedgerError(
                 self.path,
                 exc.lineno,
-                f"is not valid JSON ({exc.msg}): restore it from version control (git checkout "
-                "-- notified.json); without it, `notify` cannot tell what was already sent",
+                f"is not valid JSON ({exc.msg}): restore it from version control (`git "
+                f"checkout -- {self.path.name}`); without it, `notify` cannot tell what was "
+                "already sent",
             ) from None
         except (OSError, UnicodeDecodeError) as exc:
             raise LedgerError(self.path, 1, f"cannot read the ledger: {exc}") from None
